@@ -1,0 +1,144 @@
+"""Tables and compiled patterns used across fixer: one place for each concept.
+
+Codec families, the mojibake codec pairs fixer tries, the byte structure of
+each legacy CJK encoding, punctuation maps and markers of lost data all live
+here, so that adding an encoding or a punctuation mark touches one line.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252" and friends)
+
+# --- Encodings -----------------------------------------------------------------
+
+#: Legacy CJK encodings fixer repairs, each with the codec used to encode and
+#: decode it (the widest member of its family) and the family names it answers to.
+CJK_CODECS: dict[str, str] = {
+    "gbk": "gb18030",
+    "big5": "big5hkscs",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+    "euc_jp": "euc_jp",
+}
+
+#: Encoding families: names a detector may report, mapped to fixer's codec.
+CODEC_FAMILIES: dict[str, str] = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "cp936": "gb18030",
+    "big5": "big5hkscs",
+    "big5hkscs": "big5hkscs",
+    "cp950": "big5hkscs",
+    "shift_jis": "cp932",
+    "cp932": "cp932",
+    "sjis": "cp932",
+    "euc_kr": "cp949",
+    "cp949": "cp949",
+    "euc_jp": "euc_jp",
+}
+
+#: Single-byte Western codecs that CJK bytes are often wrongly decoded with.
+WESTERN_CODECS: tuple[str, ...] = ("latin-1", "sloppy-windows-1252")
+
+#: (wrong decoder, true encoding) pairs tried by the mojibake class, most common first.
+MOJIBAKE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("gb18030", "utf-8"),
+    ("big5hkscs", "utf-8"),
+    ("cp932", "utf-8"),
+    ("cp949", "utf-8"),
+    ("euc_jp", "utf-8"),
+    ("sloppy-windows-1252", "utf-8"),
+    ("latin-1", "utf-8"),
+    ("latin-1", "gb18030"),
+    ("sloppy-windows-1252", "gb18030"),
+    ("latin-1", "big5hkscs"),
+    ("sloppy-windows-1252", "big5hkscs"),
+    ("latin-1", "cp932"),
+    ("sloppy-windows-1252", "cp932"),
+    ("latin-1", "cp949"),
+    ("sloppy-windows-1252", "cp949"),
+)
+
+#: Human names of codecs for messages.
+CODEC_LABELS: dict[str, str] = {
+    "gb18030": "GBK",
+    "big5hkscs": "Big5",
+    "cp932": "Shift-JIS",
+    "cp949": "EUC-KR",
+    "euc_jp": "EUC-JP",
+    "utf-8": "UTF-8",
+    "latin-1": "Latin-1",
+    "sloppy-windows-1252": "Windows-1252",
+}
+
+#: Byte patterns of one well-formed run in each true encoding: ASCII and
+#: multi-byte sequences, as the encoding's decoder pairs bytes left to right.
+_UTF8_SEQUENCE = (
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+MULTIBYTE_SEQUENCE: dict[str, bytes] = {
+    "utf-8": _UTF8_SEQUENCE,
+    "gb18030": rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]|[\x81-\xfe][\x40-\x7e\x80-\xfe]",
+    "big5hkscs": rb"[\x81-\xfe][\x40-\x7e\xa1-\xfe]",
+    "cp932": rb"[\x81-\x9f\xe0-\xfc][\x40-\x7e\x80-\xfc]|[\xa1-\xdf]",
+    "cp949": rb"[\x81-\xfe][\x41-\x5a\x61-\x7a\x81-\xfe]",
+    "euc_jp": rb"\x8f[\xa1-\xfe][\xa1-\xfe]|[\xa1-\xfe][\xa1-\xfe]|\x8e[\xa1-\xdf]",
+}
+
+
+def well_formed_run(codec: str) -> re.Pattern[bytes]:
+    """A bytes pattern matching maximal well-formed runs holding at least one multi-byte sequence."""
+    seq = MULTIBYTE_SEQUENCE[codec]
+    return re.compile(rb"(?:" + seq + rb")(?:[\x20-\x7e]|" + seq + rb")*")
+
+
+#: Double-byte encodings whose byte streams byte-level rewriters damage across
+#: character boundaries, with the lead-byte range of each.
+DOUBLE_BYTE_LEADS: dict[str, range] = {
+    "gbk": range(0x81, 0xFF),
+    "big5": range(0x81, 0xFF),
+}
+
+#: The lead byte of full-width ASCII (U+FF01..U+FF5E) in encodings where the whole
+#: block shares one lead and trail = ASCII + 0x80, so a rewrite to half-width drops it.
+FULLWIDTH_LEAD: dict[str, int] = {"gbk": 0xA3}
+
+# --- Characters ------------------------------------------------------------------
+
+#: Replacement characters a lossy decoder leaves behind.
+REPLACEMENT_CHARS = "\ufffd?"
+
+#: Sequences that mean data was destroyed before the text reached us.
+#: 锟斤拷: UTF-8 of U+FFFD U+FFFD read as GBK; 烫/屯: MSVC's fill bytes 0xCC/0xCD read as GBK.
+LOST_DATA_PATTERN = re.compile("(?:锟斤拷)+锟?|烫{3,}|屯{3,}|\ufffd+")
+
+#: ASCII punctuation and the full-width form it stands for in Chinese text.
+HALFWIDTH_TO_FULLWIDTH: dict[str, str] = {
+    ",": "，",
+    ":": "：",
+    ";": "；",
+    "!": "！",
+    "?": "？",
+    "(": "（",
+    ")": "）",
+}
+
+CJK_PUNCTUATION = "，。、：；！？（）《》〈〉「」『』【】〔〕“”‘’…—·～"
+
+#: Tone-marked letters of Hanyu Pinyin (with ü and its tones).
+PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+PINYIN_TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+
+#: Han ideographs (URO, extension A, compatibility) as a regex character class body.
+HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+KANA_CLASS = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+HANGUL_CLASS = "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+CJK_CLASS = HAN_CLASS + KANA_CLASS + HANGUL_CLASS
+
+HAN_RE = re.compile(f"[{HAN_CLASS}]")
+CJK_RE = re.compile(f"[{CJK_CLASS}]")

@@ -1,0 +1,190 @@
+"""Mojibake: text whose bytes were decoded with the wrong codec.
+
+Covers UTF-8 read as GBK, Big5, Shift-JIS, EUC-KR, EUC-JP or a Western
+single-byte codec, and GBK/Big5/Shift-JIS/EUC-KR bytes read as Latin-1 or
+Windows-1252, including two layers of either.  For each (wrong decoder, true
+encoding) pair the suspicious line is encoded back with the wrong decoder,
+well-formed runs of the true encoding are located in those bytes and snapped
+to character boundaries, and each run is decoded.  The language model decides:
+a candidate replaces the span only when it is plausible CJK text and clearly
+more probable than what is there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from fixer import lm
+from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, well_formed_run
+from fixer.config import FixerConfig
+from fixer.damage.base import DamageClass, Proposal, resolve_overlaps
+
+#: Minimum gain in log-likelihood (natural log) a candidate must bring.
+MIN_GAIN = 6.0
+#: Extra gain needed per character of a candidate shorter than this.
+SHORT_SPAN = 3
+
+_WESTERN_HIGH = re.compile("[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+                           "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039"
+                           "\u203a\u20ac\u2122]")
+
+
+@cache
+def _suspicious_pattern() -> re.Pattern[str]:
+    """Characters that never occur in clean text often enough to be left unexamined."""
+    common = "".join(sorted(lm.common_chars()))
+    safe = re.escape(common) if common else ""
+    return re.compile(f"[^\\x00-\\x7f{safe}\u3000-\u303f\uff01-\uff5e“”‘’…—·]")
+
+
+def is_suspicious(text: str) -> bool:
+    """Cheap test: does *text* contain any character worth a closer look?"""
+    if text.isascii():
+        return False
+    return _suspicious_pattern().search(text) is not None
+
+
+_ENCODED: dict[str, dict[str, bytes | None]] = {}
+
+
+def _encode_char(char: str, codec: str) -> bytes | None:
+    table = _ENCODED.setdefault(codec, {})
+    try:
+        return table[char]
+    except KeyError:
+        try:
+            encoded: bytes | None = char.encode(codec)
+        except UnicodeEncodeError:
+            encoded = None
+        table[char] = encoded
+        return encoded
+
+
+def _segments(line: str, codec: str) -> Iterator[tuple[int, bytes, list[int]]]:
+    """Maximal runs of *line* encodable in *codec*: (start, bytes, char offset per byte boundary)."""
+    start = 0
+    buffer = bytearray()
+    boundaries: list[int] = [0]
+    for index, char in enumerate(line):
+        encoded = _encode_char(char, codec)
+        if encoded is None:
+            if len(boundaries) > 1:
+                yield start, bytes(buffer), boundaries
+            start = index + 1
+            buffer = bytearray()
+            boundaries = [0]
+            continue
+        buffer += encoded
+        boundaries.append(len(buffer))
+    if len(boundaries) > 1:
+        yield start, bytes(buffer), boundaries
+
+
+def decode_runs(line: str, wrong: str, true: str) -> Iterator[tuple[int, int, str]]:
+    """Spans of *line* that, encoded with *wrong*, are well-formed *true* bytes: (start, end, decoded)."""
+    pattern = well_formed_run(true)
+    for offset, data, boundaries in _segments(line, wrong):
+        if data.isascii():
+            continue
+        position = {byte: index for index, byte in enumerate(boundaries)}
+        for match in pattern.finditer(data):
+            begin, finish = match.start(), match.end()
+            while finish > begin and data[finish - 1] < 0x80:
+                finish -= 1
+            if begin not in position:
+                continue
+            if finish not in position:
+                # The last wrongly-decoded character may have swallowed a following ASCII byte.
+                later = [b for b in boundaries if b > finish]
+                if not later or not data[finish : later[0]].isascii():
+                    continue
+                finish = later[0]
+            try:
+                decoded = data[begin:finish].decode(true)
+            except UnicodeDecodeError:
+                continue
+            start, end = offset + position[begin], offset + position[finish]
+            if decoded != line[start:end]:
+                yield start, end, decoded
+
+
+def _context_gain(line: str, start: int, end: int, candidate: str) -> float:
+    model = lm.get_model()
+    left = line[max(0, start - 1) : start]
+    right = line[end : end + 1]
+    return model.score(left + candidate + right) - model.score(left + line[start:end] + right)
+
+
+def _plausible(candidate: str) -> bool:
+    model = lm.get_model()
+    if not any(lm.is_cjk(char) for char in candidate):
+        return False
+    return model.mean_score(candidate) >= lm.thresholds()["clean_min"]
+
+
+def _required_gain(candidate: str) -> float:
+    scored = sum(1 for char in candidate if not char.isascii())
+    return MIN_GAIN + max(0, SHORT_SPAN - scored) * 3.0
+
+
+def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
+    ranked: list[tuple[float, Proposal]] = []
+    has_western = _WESTERN_HIGH.search(line) is not None
+    has_cjk = any(lm.is_cjk(char) for char in line)
+    for wrong, true in MOJIBAKE_PAIRS:
+        western = wrong in ("latin-1", "sloppy-windows-1252")
+        if (western and not has_western) or (not western and not has_cjk):
+            continue
+        for start, end, candidate in decode_runs(line, wrong, true):
+            label = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
+            repaired = candidate
+            if not _plausible(candidate):
+                repaired, label = _second_layer(candidate, label)
+                if repaired is None:
+                    continue
+            gain = _context_gain(line, start, end, repaired)
+            if gain < _required_gain(repaired):
+                continue
+            message = f"mojibake: {label}"
+            confidence = min(1.0, gain / (4 * MIN_GAIN))
+            ranked.append(
+                (gain, Proposal(line_start + start, line_start + end, repaired, message, confidence))
+            )
+    return ranked
+
+
+def _second_layer(text: str, label: str) -> tuple[str | None, str]:
+    """Undo one more layer when the first decode is well-formed but not yet plausible text."""
+    best: tuple[float, str, str] | None = None
+    for wrong, true in MOJIBAKE_PAIRS:
+        for start, end, candidate in decode_runs(text, wrong, true):
+            if text[:start].strip() or text[end:].strip():
+                continue
+            repaired = text[:start] + candidate + text[end:]
+            if not _plausible(repaired):
+                continue
+            score = lm.get_model().score(repaired)
+            if best is None or score > best[0]:
+                inner = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
+                best = (score, repaired, f"{inner}, then {label}")
+    if best is None:
+        return None, label
+    return best[1], best[2]
+
+
+def propose(text: str, config: FixerConfig) -> list[Proposal]:
+    """Propose a decode for every mojibake span the model is confident about."""
+    if not is_suspicious(text):
+        return []
+    proposals: list[Proposal] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if is_suspicious(line):
+            proposals.extend(resolve_overlaps(_line_proposals(line, offset)))
+        offset += len(line)
+    return proposals
+
+
+MOJIBAKE = DamageClass("mojibake", "bytes decoded with the wrong codec", propose)

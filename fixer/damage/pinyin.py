@@ -1,0 +1,91 @@
+"""Injected pinyin: ``網(wǎng)`` annotations an SEO converter put after Han characters.
+
+A single annotation in prose is legitimate (a textbook writes ``你好（nǐ hǎo）``),
+so this class works at document level: it acts only when many annotations
+follow the pattern of a machine (ASCII parentheses, one tone-marked syllable,
+a real reading of the character before it, per pypinyin's dictionary) and the
+annotated characters are annotated consistently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+from fixer.chardata import HAN_CLASS, PINYIN_LETTERS, PINYIN_TONE_MARKS
+from fixer.config import FixerConfig
+from fixer.damage.base import DamageClass, Proposal
+
+#: A Han character followed by one parenthesised syllable.
+ANNOTATION = re.compile(f"([{HAN_CLASS}])\\(([{PINYIN_LETTERS}]{{1,6}})\\)")
+#: The same with the opening parenthesis lost (a byte-level edit swallowed it).
+ORPHAN_ANNOTATION = re.compile(f"([{PINYIN_LETTERS}]{{1,6}})\\)")
+
+#: Document-level evidence needed before any annotation is removed.
+MIN_ANNOTATIONS = 3
+MIN_DISTINCT_CHARS = 2
+#: Share of a character's occurrences that must carry the annotation.
+MIN_CONSISTENCY = 0.6
+
+
+@cache
+def readings(char: str) -> frozenset[str]:
+    """Tone-marked readings of *char* from pypinyin's dictionary (empty if unknown)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    value = pinyin_dict.get(ord(char))
+    return frozenset(value.split(",")) if value else frozenset()
+
+
+def is_syllable(text: str) -> bool:
+    """Does *text* look like one tone-marked (or neutral) pinyin syllable?"""
+    return bool(re.fullmatch(f"[{PINYIN_LETTERS}]{{1,6}}", text))
+
+
+def is_reading(char: str, syllable: str) -> bool:
+    """Is *syllable* a reading of *char*?"""
+    return syllable in readings(char)
+
+
+def annotation_pattern_holds(text: str) -> set[str]:
+    """The characters whose annotations in *text* form a machine pattern (empty if none)."""
+    matches = [m for m in ANNOTATION.finditer(text) if is_reading(m.group(1), m.group(2))]
+    if len(matches) < MIN_ANNOTATIONS:
+        return set()
+    annotated = Counter(m.group(1) for m in matches)
+    if len(annotated) < MIN_DISTINCT_CHARS:
+        return set()
+    # A machine marks tone on nearly every syllable; textbooks annotate words with spaces.
+    toned = sum(1 for m in matches if any(c in PINYIN_TONE_MARKS for c in m.group(2)))
+    if toned < 0.7 * len(matches):
+        return set()
+    consistent = set()
+    for char, count in annotated.items():
+        if count / text.count(char) >= MIN_CONSISTENCY:
+            consistent.add(char)
+    covered = sum(annotated[char] for char in consistent)
+    return consistent if covered >= 0.8 * len(matches) else set()
+
+
+def propose(text: str, config: FixerConfig) -> list[Proposal]:
+    """Remove every annotation of the consistently annotated characters."""
+    if "(" not in text:
+        return []
+    chars = annotation_pattern_holds(text)
+    if not chars:
+        return []
+    return [
+        Proposal(
+            match.start(1) + 1,
+            match.end(),
+            "",
+            f"injected pinyin ({match.group(2)}) after {match.group(1)}",
+            0.95,
+        )
+        for match in ANNOTATION.finditer(text)
+        if match.group(1) in chars and is_reading(match.group(1), match.group(2))
+    ]
+
+
+PINYIN = DamageClass("pinyin", "pinyin injected after characters by a converter", propose)

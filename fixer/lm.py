@@ -1,0 +1,324 @@
+"""Character language model for CJK text: is this span plausible text or damage?
+
+The model answers two questions for the repair stages: which of several candidate
+re-decodings of a damaged byte span is the real text (noisy-channel ranking), and whether a
+window of text reads like CJK text at all.
+
+Model (all numbers come from the files in ``fixer/data``, built by ``scripts/build_lm.py``;
+see ``fixer/data/LM-SOURCES.md`` for sources and licenses):
+
+* Every character belongs to one *class* (:data:`CLASSES`): ``cjk`` (Han, kana, hangul) or
+  one of the non-CJK classes (CJK punctuation by role, full-width forms, ASCII letters,
+  digits, whitespace, ASCII punctuation, Latin-1/Latin extended letters and symbols, other
+  letters, symbols, U+FFFD, controls, private use, other).
+* ``P(ch | prev) = lam(prev) * Pbigram(ch | prev) + (1 - lam(prev)) * T(K(ch) | K(prev)) *
+  P(ch | K(ch))``. The bigram table holds within-word character bigrams; ``lam(prev)`` is the
+  share of ``prev``'s occurrences that continue inside a word, so the bigram mass is exactly
+  what the word lists support. ``T`` is the class-transition matrix; ``P(ch | cjk)`` is the
+  smoothed character unigram (mixture of Simplified and Traditional Chinese, Japanese and
+  Korean); every other class is uniform over its members.
+* The *background* (garbage) model is ``B(ch | prev) = Q(K(ch) | K(prev)) / size(K(ch))``:
+  class frequencies of what legacy decoders emit for arbitrary high bytes, uniform inside the
+  class. Transitions into neutral classes (ASCII letters, digits, whitespace, ASCII
+  punctuation) get the same probability in both models, so ASCII is neutral.
+* :meth:`CharModel.score` is the log-likelihood ratio ``sum log P - log B``: positive for
+  plausible CJK text, negative for mojibake.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import threading
+import unicodedata
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+META_FILE = "lm-meta.json"
+UNIGRAM_FILE = "lm-unigrams.tsv"
+BIGRAM_FILE = "lm-bigrams.tsv"
+COMMON_FILE = "common-chars.txt"
+CALIBRATION_FILE = "lm-calibration.json"
+
+#: Character classes, in the order used by the transition matrices of the data files.
+CLASSES: tuple[str, ...] = (
+    "cjk",  # Han (all blocks), kana, hangul: modelled character by character
+    "cjk_stop",  # 。，、；：？！ and their full-width/ideographic forms
+    "cjk_open",  # opening quotes and brackets “‘《〈「『【（...
+    "cjk_close",  # closing quotes and brackets ”’》〉」』】）...
+    "cjk_mark",  # other CJK punctuation: · ・ … — ～ 〃 and the CJK symbols block
+    "fullwidth_alnum",  # ０-９ Ａ-Ｚ ａ-ｚ
+    "fullwidth_symbol",  # other full-width forms ＃＄％...￥
+    "halfwidth",  # half-width katakana and hangul (U+FF61-FFDC)
+    "ascii_letter",
+    "digit",
+    "space",  # ASCII whitespace and the ideographic space U+3000
+    "ascii_punct",
+    "latin_letter",  # Latin-1 supplement and Latin extended letters
+    "latin_symbol",  # Latin-1 symbols and the cp1252 extras (€ ‚ „ † ‡ ‰ ‹ › ™ • –)
+    "other_letter",  # Greek, Cyrillic and every other script
+    "symbol",  # box drawing, arrows, maths, enclosed numbers, ...
+    "replacement",  # U+FFFD
+    "control",  # C0/C1 controls and DEL (except whitespace)
+    "private",  # private use areas
+    "other",  # unassigned, combining marks, format characters
+)
+CLASS_INDEX = {name: index for index, name in enumerate(CLASSES)}
+#: Classes whose arrival is never evidence either way (same probability in both models).
+NEUTRAL_CLASSES = frozenset({"ascii_letter", "digit", "space", "ascii_punct"})
+
+_STOP = "。、\uff0c\uff1b\uff1a\uff1f\uff01\uff0e"
+_OPEN = "“‘《〈「『【〔〖〘〚（［｛｟〝"
+_CLOSE = "”’》〉」』】〕〗〙〛）］｝｠〞〟"
+_MARK = "·・…‥—―～〜〃※〒〓〽"
+_LATIN_EXTRA_SYMBOLS = "‚„†‡‰‹›™€•–ˆ˜"
+_EXPLICIT: dict[str, str] = {}
+for _chars, _name in (
+    (_STOP, "cjk_stop"),
+    (_OPEN, "cjk_open"),
+    (_CLOSE, "cjk_close"),
+    (_MARK, "cjk_mark"),
+    (_LATIN_EXTRA_SYMBOLS, "latin_symbol"),
+    ("\u3000", "space"),
+    ("\ufffd", "replacement"),
+    ("\u3005\u3006\u3007", "cjk"),  # 々 〆 〇 behave as Han characters
+):
+    for _ch in _chars:
+        _EXPLICIT[_ch] = _name
+
+# Script=Han ranges (radicals, ideographs, extensions, compatibility), kana and hangul.
+_HAN_RANGES = (
+    (0x2E80, 0x2FDF), (0x3021, 0x3029), (0x3038, 0x303B), (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF),
+)
+_KANA_RANGES = (
+    (0x3041, 0x309F), (0x30A0, 0x30FA), (0x30FC, 0x30FF), (0x31F0, 0x31FF),
+    (0x1AFF0, 0x1B16F),
+)
+_HANGUL_RANGES = (
+    (0x1100, 0x11FF), (0x3131, 0x318E), (0xA960, 0xA97F), (0xAC00, 0xD7A3), (0xD7B0, 0xD7FF),
+)
+_CJK_RANGES = _HAN_RANGES + _KANA_RANGES + _HANGUL_RANGES
+
+
+def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a Han (any block), kana or hangul character (not their half-width forms)."""
+    code = ord(ch)
+    if code < 0x1100:
+        return False
+    return _in_ranges(code, _CJK_RANGES) or ch in "\u3005\u3006\u3007"
+
+
+def _classify(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x80:
+        if ch.isalpha():
+            return "ascii_letter"
+        if ch.isdigit():
+            return "digit"
+        if ch in " \t\n\r\f\v":
+            return "space"
+        if code < 0x20 or code == 0x7F:
+            return "control"
+        return "ascii_punct"
+    explicit = _EXPLICIT.get(ch)
+    if explicit is not None:
+        return explicit
+    if is_cjk(ch):
+        return "cjk"
+    if code < 0xA0:
+        return "control"
+    if code < 0x250 or 0x1E00 <= code <= 0x1EFF:
+        return "latin_letter" if ch.isalpha() else "latin_symbol"
+    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+        return "fullwidth_alnum"
+    if 0xFF01 <= code <= 0xFF5E or 0xFFE0 <= code <= 0xFFEE:
+        return "fullwidth_symbol"
+    if 0xFF61 <= code <= 0xFFDC:
+        return "halfwidth"
+    if 0x3000 <= code <= 0x303F:
+        return "cjk_mark"
+    if 0xE000 <= code <= 0xF8FF or code >= 0xF0000:
+        return "private"
+    category = unicodedata.category(ch)
+    if category[0] == "L":
+        return "other_letter"
+    if category[0] in "SPN":
+        return "symbol"
+    if category == "Zs":
+        return "space"
+    if category == "Cc":
+        return "control"
+    return "other"
+
+
+@functools.lru_cache(maxsize=65536)
+def char_class(ch: str) -> str:
+    """The class name (one of :data:`CLASSES`) of one character."""
+    return _classify(ch)
+
+
+@functools.cache
+def common_chars() -> frozenset[str]:
+    """CJK characters frequent enough to be unsuspicious (from a small file, no model load).
+
+    The file lists every cjk-class character whose :meth:`CharModel.char_score` is at least
+    the ``common_min_char_score`` stated in ``lm-meta.json``.
+    """
+    text = (DATA_DIR / COMMON_FILE).read_text(encoding="utf-8")
+    return frozenset(text.replace("\n", ""))
+
+
+@functools.cache
+def thresholds() -> dict[str, float]:
+    """Calibrated mean_score thresholds (see ``lm-calibration.json``).
+
+    ``clean_min``: a window whose mean_score is above it is plausible text (at least 99.9 %
+    of clean calibration windows pass). ``damaged_max``: at least 99.9 % of damaged
+    calibration windows score at or below it. ``window_chars``: the window length they were
+    measured on.
+    """
+    data = json.loads((DATA_DIR / CALIBRATION_FILE).read_text(encoding="utf-8"))
+    return {key: float(value) for key, value in data["thresholds"].items()}
+
+
+class CharModel:
+    """Interpolated character bigram / unigram / class model with a background model."""
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        meta = json.loads((data_dir / META_FILE).read_text(encoding="utf-8"))
+        if meta.get("format") != 1 or tuple(meta["classes"]) != CLASSES:
+            raise ValueError(f"{data_dir / META_FILE}: unsupported model format or classes")
+        self.meta = meta
+        n_classes = len(CLASSES)
+        transition = meta["transition"]
+        background = meta["background"]
+        sizes = meta["class_size"]
+        # log T(K | K') and log Q(K | K'): rows = previous class, columns = class.
+        self._log_t = [[math.log(p) for p in row] for row in transition]
+        neutral = [name in NEUTRAL_CLASSES for name in CLASSES]
+        garbage_rest = sum(g for g, is_neutral in zip(background, neutral) if not is_neutral)
+        self._log_q: list[list[float]] = []
+        for row in transition:
+            neutral_mass = sum(p for p, is_neutral in zip(row, neutral) if is_neutral)
+            self._log_q.append([
+                math.log(row[k]) if neutral[k]
+                else math.log((1.0 - neutral_mass) * background[k] / garbage_rest)
+                for k in range(n_classes)
+            ])
+        self._log_size = [math.log(sizes[name]) for name in CLASSES]
+        self._log_bg_cjk_size = math.log(meta["cjk_background_size"])
+        self._start = CLASS_INDEX["space"]
+        self._cjk = CLASS_INDEX["cjk"]
+        self._lambda_max = float(meta["lambda_max"])
+
+        unigram_total = 0
+        self._unigram: dict[str, int] = {}
+        self._rowsum: dict[str, int] = {}
+        with open(data_dir / UNIGRAM_FILE, encoding="utf-8") as handle:
+            for line in handle:
+                ch, count, rowsum = line.rstrip("\n").split("\t")
+                self._unigram[ch] = int(count)
+                if rowsum != "0":
+                    self._rowsum[ch] = int(rowsum)
+        unigram_total = int(meta["unigram_total"])
+        floor = float(meta["unigram_floor"])
+        self._uni_scale = (1.0 - floor) / unigram_total
+        self._uni_floor = floor / sizes["cjk"]
+        with open(data_dir / BIGRAM_FILE, encoding="utf-8") as handle:
+            self._bigram = {
+                line[:2]: int(line[3:]) for line in handle.read().splitlines()
+            }
+
+    # -- probabilities -------------------------------------------------------------------
+    def _p_cjk_unigram(self, ch: str) -> float:
+        return self._unigram.get(ch, 0) * self._uni_scale + self._uni_floor
+
+    def _lambda(self, prev: str | None) -> float:
+        if prev is None:
+            return 0.0
+        rowsum = self._rowsum.get(prev)
+        if rowsum is None:
+            return 0.0
+        return min(self._lambda_max, rowsum / self._unigram[prev])
+
+    def _class_of(self, ch: str | None) -> int:
+        return self._start if ch is None else CLASS_INDEX[char_class(ch)]
+
+    def logp(self, prev: str | None, ch: str) -> float:
+        """Natural-log P(ch | prev); ``prev=None`` is the start of text. Never -inf."""
+        k_prev = self._class_of(prev)
+        k = self._class_of(ch)
+        if k == self._cjk:
+            within = self._p_cjk_unigram(ch)
+        else:
+            within = math.exp(-self._log_size[k])
+        backoff = math.exp(self._log_t[k_prev][k]) * within
+        lam = self._lambda(prev) if k_prev == self._cjk else 0.0
+        if lam == 0.0:
+            return math.log(backoff)
+        bigram = self._bigram.get(prev + ch, 0) / self._rowsum[prev]  # type: ignore[operator]
+        return math.log(lam * bigram + (1.0 - lam) * backoff)
+
+    def _log_background(self, prev: str | None, ch: str) -> float:
+        k_prev = self._class_of(prev)
+        k = self._class_of(ch)
+        size = self._log_bg_cjk_size if k == self._cjk else self._log_size[k]
+        return self._log_q[k_prev][k] - size
+
+    def llr(self, prev: str | None, ch: str) -> float:
+        """Log-likelihood ratio of ch after prev: model vs background."""
+        return self.logp(prev, ch) - self._log_background(prev, ch)
+
+    # -- public scores -------------------------------------------------------------------
+    def score(self, text: str) -> float:
+        """Sum of per-character LLRs: positive = plausible CJK text, negative = garbage."""
+        total = 0.0
+        prev: str | None = None
+        for ch in text:
+            total += self.llr(prev, ch)
+            prev = ch
+        return total
+
+    def scored_chars(self, text: str) -> int:
+        """How many characters of text count for mean_score (all but neutral classes)."""
+        return sum(1 for ch in text if char_class(ch) not in NEUTRAL_CLASSES)
+
+    def mean_score(self, text: str) -> float:
+        """score / number of scored (non-neutral) characters; 0.0 if there are none."""
+        count = self.scored_chars(text)
+        return self.score(text) / count if count else 0.0
+
+    def char_score(self, ch: str) -> float:
+        """Context-free LLR of one character.
+
+        For cjk characters: log P(ch | cjk) minus the log of the uniform background over the
+        CJK characters of the legacy codecs (rare/unknown Han chars are clearly negative).
+        For other classes: log of the model's class frequency over the background's
+        (0.0 for the neutral classes).
+        """
+        k = self._class_of(ch)
+        if k == self._cjk:
+            return math.log(self._p_cjk_unigram(ch)) + self._log_bg_cjk_size
+        if CLASSES[k] in NEUTRAL_CLASSES:
+            return 0.0
+        return self.meta["class_llr"][CLASSES[k]]
+
+
+_MODEL_LOCK = threading.Lock()
+
+
+@functools.cache
+def _load_model() -> CharModel:
+    return CharModel()
+
+
+def get_model() -> CharModel:
+    """The shared model, loaded once per process on first use."""
+    with _MODEL_LOCK:
+        return _load_model()
