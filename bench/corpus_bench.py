@@ -14,6 +14,7 @@ command's whole process tree (psutil), or the largest single process from
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -68,19 +69,14 @@ def parse_size(text: str) -> int:
 def damaged_paragraph(rng: random.Random) -> str:
     """A paragraph with one kind of damage (or none) chosen at random."""
     roll = rng.random()
-    for _ in range(20):
-        paragraph = "".join(rng.choice(SENTENCES) for _ in range(rng.randint(3, 8)))
-        if roll < 0.6:
-            return paragraph
-        if roll < 0.8:
-            try:
-                return paragraph.encode("utf-8").decode("gbk")
-            except UnicodeDecodeError:
-                continue
-        if roll < 0.9:
-            return paragraph.encode("utf-8").decode("latin-1")
-        return paragraph.replace("，", ",").replace("。", ".")
-    return paragraph
+    paragraph = "".join(rng.choice(SENTENCES) for _ in range(rng.randint(3, 8)))
+    if roll < 0.6:
+        return paragraph
+    if roll < 0.8:  # UTF-8 read as GBK; undecodable pairs became U+FFFD, as in real crawls
+        return paragraph.encode("utf-8").decode("gbk", errors="replace")
+    if roll < 0.9:
+        return paragraph.encode("utf-8").decode("latin-1")
+    return paragraph.replace("，", ",").replace("。", ".")
 
 
 def build_corpus(path: Path, size: int, seed: int = 1) -> int:
@@ -103,8 +99,8 @@ def build_corpus(path: Path, size: int, seed: int = 1) -> int:
     return count
 
 
-def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run *command*; return (seconds, peak resident MB of its process tree)."""
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run *command*; return (seconds, peak resident MB of its process tree, its stderr)."""
     try:
         import psutil
     except ImportError:
@@ -121,10 +117,8 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float]
                 tree = [root, *root.children(recursive=True)]
                 total = 0
                 for member in tree:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         total += member.memory_info().rss
-                    except psutil.Error:
-                        pass
                 peak = max(peak, total)
             except psutil.Error:
                 pass
@@ -135,7 +129,7 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float]
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr.decode(errors='replace')}")
     if psutil is None:
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    return seconds, peak / 1e6
+    return seconds, peak / 1e6, stderr.decode(errors="replace")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -182,7 +176,9 @@ def main(argv: list[str] | None = None) -> None:
             command = [sys.executable, "-m", "fixer.corpus", str(corpus), "-o", str(output),
                        "--engine", engine, "--jobs", str(jobs),
                        "--batch-size", str(args.batch_size)]
-            seconds, peak = run_measured(command, env)
+            seconds, peak, messages = run_measured(command, env)
+            found = re.search(r"([\d,]+) changed", messages)
+            changed = found.group(1) if found else "?"
             times.append(seconds)
             peaks.append(peak)
             print(f"{engine} x{jobs} run {run + 1}: {seconds:.2f} s, peak {peak:.0f} MB",
@@ -190,15 +186,17 @@ def main(argv: list[str] | None = None) -> None:
             output.unlink(missing_ok=True)
         median = statistics.median(times)
         rows.append((engine, jobs, records / median, megabytes / median, median,
-                     statistics.median(peaks)))
+                     statistics.median(peaks), changed))
 
     print(f"\ncorpus: {records:,} records, {megabytes:.1f} MB; median of {args.runs} runs; "
           f"{cores} cores; times include process start-up")
-    header = f"{'engine':<8}{'workers':>8}{'records/s':>12}{'MB/s':>9}{'seconds':>10}{'peak MB':>10}"
+    header = (f"{'engine':<8}{'workers':>8}{'records/s':>12}{'MB/s':>9}{'seconds':>10}"
+              f"{'peak MB':>10}{'changed':>10}")
     print(header)
     print("-" * len(header))
-    for engine, jobs, rate, throughput, median, peak in rows:
-        print(f"{engine:<8}{jobs:>8}{rate:>12,.0f}{throughput:>9.2f}{median:>10.2f}{peak:>10.0f}")
+    for engine, jobs, rate, throughput, median, peak, changed in rows:
+        print(f"{engine:<8}{jobs:>8}{rate:>12,.0f}{throughput:>9.2f}{median:>10.2f}"
+              f"{peak:>10.0f}{changed:>10}")
 
 
 if __name__ == "__main__":

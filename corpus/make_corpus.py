@@ -31,6 +31,10 @@ CORPUS_DIR = Path(__file__).resolve().parent
 TEXTS_DIR = CORPUS_DIR / "texts"
 DEFAULT_OUTPUT = CORPUS_DIR / "cases"
 TARGET = 48
+#: Strict double-decode cases need this many CJK characters to be a fair detection task.
+MIN_CJK_STRICT = 4
+#: Lossy cases keep at most this many replacement characters per clean character.
+MAX_LOSSY_DENSITY = 0.1
 
 HANS_FILES = ("zh-hans-news.txt", "zh-hans-tech.txt", "classical-tang-poems-hans.txt")
 HANS_SHORT = ("zh-hans-short.txt",)
@@ -49,6 +53,8 @@ TO_HANS_CJK = {"to": "hans", "punct": "cjk"}
 
 TONE_LETTERS = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ")
 SWALLOWED_AFTER_ORPHAN = frozenset(b"(<")
+#: Characters that str.splitlines() treats as line ends; escaped in the JSON lines.
+LINE_SEPARATORS = ("\x85", "\u2028", "\u2029", "\x1c", "\x1d", "\x1e", "\x0b", "\x0c")
 
 S2T = opencc.OpenCC("s2t")
 T2S = opencc.OpenCC("t2s")
@@ -214,9 +220,9 @@ def punctuation_unambiguous(text: str) -> bool:
         before = text[index - 1] if index else "\n"
         after = text[index + 1] if index + 1 < len(text) else "\n"
         if char in "，：；！？）":
-            if not is_cjk(before) or not (is_cjk(after) or after == "\n"):
-                if not (char == "）" and is_cjk(before)):
-                    return False
+            cjk_around = is_cjk(before) and (is_cjk(after) or after == "\n")
+            if not cjk_around and not (char == "）" and is_cjk(before)):
+                return False
         elif char in CJK_PUNCT_OPENING:
             if not is_cjk(after) or not (is_cjk(before) or before in " \n"):
                 return False
@@ -282,7 +288,12 @@ DOUBLE_DECODES = (
     DoubleDecode("utf8-as-gbk", HANS_FILES + HANT_FILES + CODE_FILES + HANS_SHORT, "utf-8", "gbk"),
     DoubleDecode("utf8-as-big5", HANT_FILES + HANT_SHORT, "utf-8", "big5"),
     DoubleDecode("utf8-as-sjis", JA_FILES + JA_SHORT, "utf-8", "cp932"),
-    DoubleDecode("utf8-as-euckr", KO_FILES + KO_SHORT, "utf-8", "cp949"),
+    DoubleDecode(
+        "utf8-as-euckr",
+        KO_FILES + KO_SHORT + HANS_FILES + HANT_FILES + CODE_FILES,
+        "utf-8",
+        "cp949",
+    ),
     DoubleDecode("utf8-as-eucjp", JA_FILES + JA_SHORT, "utf-8", "euc_jp"),
     DoubleDecode("gbk-as-latin1", HANS_FILES + HANS_SHORT + CODE_FILES[:2], "gbk", "latin-1"),
     DoubleDecode("big5-as-cp1252", HANT_FILES + HANT_SHORT, "big5", "web-1252"),
@@ -295,7 +306,7 @@ def strict_class(spec: DoubleDecode) -> list[Case]:
     """Cases of one strict double decode, whole paragraphs preferred over sentence runs."""
     rng = class_rng(spec.name)
     docs = paragraph_windows(spec.files, 3) + sentence_windows(spec.files)
-    docs = [doc for doc in docs if sum(is_cjk(char) for char in doc.text) >= 2]
+    docs = [doc for doc in docs if sum(is_cjk(char) for char in doc.text) >= MIN_CJK_STRICT]
 
     def make(doc: Doc) -> Case | None:
         damaged = misdecode(doc.text, spec.true_codec, spec.wrong_codec)
@@ -408,12 +419,13 @@ def lossy(name: str, replacement: str) -> list[Case]:
         decoded = data.decode(codec, errors="replace")
         if "\ufffd" not in decoded:
             continue
+        if decoded.count("\ufffd") > len(doc.text) * MAX_LOSSY_DENSITY:
+            continue
         damaged = decoded.replace("\ufffd", replacement)
         by_codec.setdefault(codec, []).append(Case(doc.source, KEEP, damaged, doc.text))
-    quota = {"gbk": TARGET // 2, "big5": TARGET // 4, "cp932": TARGET // 4}
-    cases = []
-    for codec in sorted(quota):
-        cases.extend(by_codec.get(codec, [])[: quota[codec]])
+    cases = by_codec.get("big5", [])[: TARGET // 6]
+    cases += by_codec.get("cp932", [])[: TARGET // 3]
+    cases += by_codec.get("gbk", [])[: TARGET - len(cases)]
     return cases
 
 
@@ -443,7 +455,9 @@ def lost_data() -> list[Case]:
             damaged = text[:start] + "\ufffd" * rng.randint(1, 3) * width + text[start + width:]
         else:
             marker = "烫" if kind == "tang" else "屯"
-            damaged = text[:start] + marker * rng.randint(4, 16)
+            paragraph_end = text.find("\n\n", start)
+            rest = "" if paragraph_end < 0 else text[paragraph_end:]
+            damaged = text[:start] + marker * rng.randint(4, 16) + rest
         return Case(doc.source, KEEP, damaged, damaged, expect_lost=True)
 
     return pick(rng, docs, make)
@@ -606,7 +620,7 @@ def halfwidth_expected(text: str, legacy: LegacyBytes) -> str:
 def misaligned(name: str, legacy: LegacyBytes) -> list[Case]:
     """The seed's byte-level damage in general, with keep and hans+cjk expectations."""
     rng = class_rng(name)
-    simplified = paragraph_windows(HANS_FILES + ("html-snippets.html",), 3)
+    simplified = paragraph_windows((*HANS_FILES, "html-snippets.html"), 3)
     native = paragraph_windows(HANT_FILES, 3)
     candidates = [(doc, True) for doc in simplified] + [(doc, False) for doc in native]
     rng.shuffle(candidates)
@@ -725,7 +739,10 @@ def case_lines(name: str, cases: list[Case]) -> Iterator[str]:
             "expected": case.expected,
             "expect_lost": case.expect_lost,
         }
-        yield json.dumps(record, ensure_ascii=False)
+        line = json.dumps(record, ensure_ascii=False)
+        for separator in LINE_SEPARATORS:
+            line = line.replace(separator, f"\\u{ord(separator):04x}")
+        yield line
 
 
 README_HEAD = """# Corpus cases
@@ -743,12 +760,31 @@ converted with OpenCC s2t before damage), `options` (keyword arguments of `fixer
 | --- | ---: | --- |
 """
 
+README_TAIL = """
+Notes:
+
+- Strict classes keep only documents whose wrong decode needs no replacement character and
+  re-encodes to the same bytes. UTF-8 read as GBK or cp932 is strict-valid only for short
+  documents (`。` and `“”` put byte 0x80 in lead position half of the time), so those classes
+  hold lines, headings, code blocks and sentence runs. UTF-8 read as Big5 or EUC-JP is never
+  strict-valid for real text (UTF-8 continuation bytes 0x80-0xA0 are not valid trail bytes),
+  and UTF-8 read as cp949 almost never (a space after an odd byte count): those classes are
+  empty or tiny, and that damage is lossy in practice.
+- Lossy classes keep documents with at most one replacement per ten characters; UTF-8 read as
+  Big5 with replacement exceeds one per character, so it is left out.
+- `misaligned` uses the decoder behaviour of the seed: an undecodable lead byte becomes `?`
+  and swallows a following `(` or `<`. `misaligned-big5` inserts pinyin as Big5-HKSCS bytes
+  (plain Big5 has no tone-marked letters).
+- Cases depend on the installed OpenCC and pypinyin data; the reproducibility test runs the
+  script again with the same environment.
+"""
+
 DESCRIPTIONS = {
     "utf8-as-gbk": "UTF-8 read as GBK (strict-valid only)",
-    "utf8-as-big5": "UTF-8 read as Big5 (strict-valid only; rare)",
+    "utf8-as-big5": "UTF-8 read as Big5, strict-valid only (none exist, see below)",
     "utf8-as-sjis": "UTF-8 read as Shift_JIS/cp932 (strict-valid only)",
-    "utf8-as-euckr": "UTF-8 read as EUC-KR/cp949 (strict-valid only)",
-    "utf8-as-eucjp": "UTF-8 read as EUC-JP (strict-valid only; rare)",
+    "utf8-as-euckr": "UTF-8 read as EUC-KR/cp949, strict-valid only (rare, see below)",
+    "utf8-as-eucjp": "UTF-8 read as EUC-JP, strict-valid only (none exist, see below)",
     "gbk-as-latin1": "GBK bytes read as Latin-1",
     "big5-as-cp1252": "Big5 bytes read as windows-1252 (browser variant)",
     "sjis-as-cp1252": "Shift_JIS bytes read as windows-1252 (browser variant)",
@@ -756,7 +792,7 @@ DESCRIPTIONS = {
     "double-utf8": "UTF-8 read as windows-1252 or Latin-1",
     "layered": "two wrong decodes on top of each other",
     "partial": "one paragraph of a clean document damaged",
-    "lossy-fffd": "UTF-8 read as GBK/Big5/cp932 with U+FFFD replacement (scored by CER)",
+    "lossy-fffd": "UTF-8 read as GBK or cp932 with U+FFFD replacement (scored by CER)",
     "lossy-question": "as lossy-fffd with '?' replacement (scored by CER)",
     "lost-data": "锟斤拷, 烫烫烫, 屯屯屯, U+FFFD runs: report, never rewrite",
     "misaligned": "GBK byte rewrites ignoring character boundaries (seed damage)",
@@ -786,7 +822,9 @@ def write(output: Path) -> dict[str, int]:
         f"| `{name}` | {count} | {DESCRIPTIONS[name]} |\n" for name, count in counts.items()
     )
     total = f"| total | {sum(counts.values())} | |\n"
-    (output / "README.md").write_text(README_HEAD + rows + total, encoding="utf-8", newline="\n")
+    (output / "README.md").write_text(
+        README_HEAD + rows + total + README_TAIL, encoding="utf-8", newline="\n"
+    )
     return counts
 
 

@@ -79,12 +79,18 @@ class ClassTally:
     examples: list[dict[str, str]] = field(default_factory=list)
 
     def merge(self, other: ClassTally) -> None:
-        """Add *other*'s counts; keep the earliest examples."""
+        """Add *other*'s counts; keep the earliest distinct examples."""
         self.count += other.count
         self.records += other.records
-        room = EXAMPLES_PER_CLASS - len(self.examples)
-        if room > 0:
-            self.examples.extend(other.examples[:room])
+        self.add_examples(other.examples)
+
+    def add_examples(self, examples: Iterable[dict[str, str]]) -> None:
+        """Keep up to :data:`EXAMPLES_PER_CLASS` examples, skipping repeated changes."""
+        for example in examples:
+            if len(self.examples) >= EXAMPLES_PER_CLASS:
+                return
+            if not any(_same_change(example, kept) for kept in self.examples):
+                self.examples.append(example)
 
     def as_dict(self, count_name: str) -> dict[str, Any]:
         """The JSON form: ``{count_name: n, "records": n, "examples": [...]}``."""
@@ -193,9 +199,13 @@ def _tally(
         tally = totals.setdefault(kind, ClassTally())
         tally.count += count
         tally.records += 1
-        room = EXAMPLES_PER_CLASS - len(tally.examples)
-        if room > 0:
-            tally.examples.extend(examples.get(kind, [])[:room])
+        tally.add_examples(examples.get(kind, []))
+
+
+def _same_change(one: dict[str, str], other: dict[str, str]) -> bool:
+    """True when two examples show the same change (before/after, or excerpt)."""
+    keys = ("before", "after") if "before" in one else ("excerpt",)
+    return all(one.get(key) == other.get(key) for key in keys)
 
 
 # --------------------------------------------------------------------------- record repair
@@ -897,17 +907,21 @@ def corpus_command(
         )
         summary = run.as_dict()
         if stats_path is not None:
-            stats_path.write_text(
-                json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-            )
+            text = json.dumps(summary, ensure_ascii=False, indent=2)
+            try:
+                stats_path.write_text(text + "\n", encoding="utf-8")
+            except UnicodeEncodeError:  # lone surrogates in an excerpt: escape everything
+                stats_path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         if report_path is not None:
             from fixer.report import render_corpus_report
 
-            report_path.write_text(render_corpus_report(summary), encoding="utf-8")
+            report_path.write_text(
+                render_corpus_report(summary), encoding="utf-8", errors="backslashreplace"
+            )
     except (CorpusError, ValueError, TypeError, OSError) as error:
         click.echo(f"fixer corpus: error: {error}", err=True)
         ctx.exit(2)
-    except Exception as error:  # noqa: BLE001 - a worker's failure is still one line, status 2
+    except Exception as error:  # a failure inside a worker: still one line, status 2
         click.echo(f"fixer corpus: error: {type(error).__name__}: {error}", err=True)
         ctx.exit(2)
     stats = run.stats

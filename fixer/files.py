@@ -19,6 +19,7 @@ text layer.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fnmatch
 import os
@@ -407,16 +408,16 @@ def _bom_text(data: bytes) -> bool:
 
 
 def binary_reason(data: bytes) -> str | None:
-    """Why *data* is not text (``"binary: PNG image"``, ``"binary: NUL bytes"``), or None.
+    """Why *data* is binary, not text (``"PNG image"``, ``"NUL bytes"``), or None for text.
 
     Known file signatures come first.  NUL bytes mean binary, except in data
     that starts with a UTF-16 or UTF-32 BOM and decodes in that encoding.
     """
     what = _signature(data)
     if what is not None:
-        return f"binary: {what}"
+        return what
     if b"\x00" in data and not _bom_text(data):
-        return "binary: NUL bytes"
+        return "NUL bytes"
     return None
 
 
@@ -436,12 +437,9 @@ def _temp_name(name: str) -> str:
 
 
 def _remove_quietly(path: Path) -> None:
-    try:
+    """Remove a temporary file; if that fails too, cleanup_leftovers removes it later."""
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
-    except OSError:
-        pass  # nothing more can be done here; cleanup_leftovers removes it later
 
 
 def _write_all(descriptor: int, data: bytes) -> None:
@@ -462,10 +460,8 @@ def _copy_xattrs(path: Path, descriptor: int) -> None:
     except OSError:
         return
     for name in names:
-        try:
+        with contextlib.suppress(OSError):
             os.setxattr(descriptor, name, os.getxattr(path, name, follow_symlinks=False))
-        except OSError:
-            pass
 
 
 def _check_unchanged(snapshot: Snapshot, path: Path) -> os.stat_result:

@@ -28,6 +28,7 @@ see ``fixer/data/LM-SOURCES.md`` for sources and licenses):
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import math
 import threading
@@ -202,10 +203,12 @@ class CharModel:
         # log T(K | K') and log Q(K | K'): rows = previous class, columns = class.
         self._log_t = [[math.log(p) for p in row] for row in transition]
         neutral = [name in NEUTRAL_CLASSES for name in CLASSES]
-        garbage_rest = sum(g for g, is_neutral in zip(background, neutral) if not is_neutral)
+        garbage_rest = sum(
+            g for g, is_neutral in zip(background, neutral, strict=True) if not is_neutral
+        )
         self._log_q: list[list[float]] = []
         for row in transition:
-            neutral_mass = sum(p for p, is_neutral in zip(row, neutral) if is_neutral)
+            neutral_mass = sum(p for p, is_neutral in zip(row, neutral, strict=True) if is_neutral)
             self._log_q.append([
                 math.log(row[k]) if neutral[k]
                 else math.log((1.0 - neutral_mass) * background[k] / garbage_rest)
@@ -217,23 +220,27 @@ class CharModel:
         self._cjk = CLASS_INDEX["cjk"]
         self._lambda_max = float(meta["lambda_max"])
 
-        unigram_total = 0
-        self._unigram: dict[str, int] = {}
-        self._rowsum: dict[str, int] = {}
-        with open(data_dir / UNIGRAM_FILE, encoding="utf-8") as handle:
-            for line in handle:
-                ch, count, rowsum = line.rstrip("\n").split("\t")
-                self._unigram[ch] = int(count)
-                if rowsum != "0":
-                    self._rowsum[ch] = int(rowsum)
-        unigram_total = int(meta["unigram_total"])
-        floor = float(meta["unigram_floor"])
-        self._uni_scale = (1.0 - floor) / unigram_total
-        self._uni_floor = floor / sizes["cjk"]
-        with open(data_dir / BIGRAM_FILE, encoding="utf-8") as handle:
-            self._bigram = {
-                line[:2]: int(line[3:]) for line in handle.read().splitlines()
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # ~200k small objects: collection passes would only cost time
+        try:
+            # Keys are CJK characters, which never contain whitespace: split() tokenises.
+            fields = (data_dir / UNIGRAM_FILE).read_text(encoding="utf-8").split()
+            chars = fields[0::3]
+            self._unigram: dict[str, int] = dict(zip(chars, map(int, fields[1::3]), strict=True))
+            self._rowsum: dict[str, int] = {
+                ch: int(rowsum) for ch, rowsum in zip(chars, fields[2::3], strict=True)
+                if rowsum != "0"
             }
+            fields = (data_dir / BIGRAM_FILE).read_text(encoding="utf-8").split()
+            self._bigram: dict[str, int] = dict(
+                zip(fields[0::2], map(int, fields[1::2]), strict=True)
+            )
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        floor = float(meta["unigram_floor"])
+        self._uni_scale = (1.0 - floor) / int(meta["unigram_total"])
+        self._uni_floor = floor / sizes["cjk"]
 
     # -- probabilities -------------------------------------------------------------------
     def _p_cjk_unigram(self, ch: str) -> float:
@@ -254,10 +261,7 @@ class CharModel:
         """Natural-log P(ch | prev); ``prev=None`` is the start of text. Never -inf."""
         k_prev = self._class_of(prev)
         k = self._class_of(ch)
-        if k == self._cjk:
-            within = self._p_cjk_unigram(ch)
-        else:
-            within = math.exp(-self._log_size[k])
+        within = self._p_cjk_unigram(ch) if k == self._cjk else math.exp(-self._log_size[k])
         backoff = math.exp(self._log_t[k_prev][k]) * within
         lam = self._lambda(prev) if k_prev == self._cjk else 0.0
         if lam == 0.0:

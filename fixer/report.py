@@ -30,7 +30,9 @@ def _text(value: Any) -> str:
 
 
 def _number(value: Any) -> str:
-    return f'<td class="num">{value:,}</td>' if isinstance(value, int) else f"<td>{_text(value)}</td>"
+    if isinstance(value, int):
+        return f'<td class="num">{value:,}</td>'
+    return f"<td>{_text(value)}</td>"
 
 
 def _table(headers: Iterable[str], rows: Iterable[Iterable[str]]) -> str:

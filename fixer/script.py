@@ -20,6 +20,7 @@ it repeats until nothing changes, so ``convert_to(convert_to(x, t), t) == conver
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import json
 import re
@@ -62,6 +63,7 @@ _HAN_RE = re.compile(
 )
 #: Hiragana, katakana (without the middle dot and length mark that Chinese text uses too).
 _KANA_RE = re.compile("[\u3041-\u309f\u30a1-\u30fa\u30fd-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
+_CJK_RE = re.compile(_HAN_RE.pattern[:-1] + _KANA_RE.pattern[1:])
 _CLAUSE_RE = re.compile(r"[^。！？；，、：!?;\s]+[。！？；，、：!?;\s]*|[。！？；，、：!?;\s]+")
 _TRAILING_RE = re.compile(r"[。！？；，、：!?;\s]+$")
 
@@ -279,12 +281,16 @@ def _aligned(text: str, stem: str) -> str:
     return "".join(pieces)
 
 
+HANS_EVIDENCE = 1  # code in the evidence mask: a Simplified evidence character
+HANT_EVIDENCE = 2  # a Traditional evidence character
+
+
 class _Clause(NamedTuple):
     start: int
     end: int
-    hans: str  # the Simplified evidence characters
-    hant: str  # the Traditional evidence characters
-    japanese: int  # kana and Japanese-only kanji
+    hans: int  # Simplified evidence characters
+    hant: int  # Traditional evidence characters
+    japanese: int  # kana and Japanese-only kanji (plus shinjitai of kanji-only Japanese)
     script: str  # hans, hant, japanese or none
 
 
@@ -292,81 +298,126 @@ class _Analysis(NamedTuple):
     report: ScriptReport
     majority: str | None  # hans or hant for Chinese text, else None
     clauses: list[_Clause]
-    to_simplified: str  # aligned t2s output of the masked text
-    to_traditional: str  # aligned s2t output of the masked text
+    evidence: bytes  # per character: 0, HANS_EVIDENCE or HANT_EVIDENCE
+    masked: str  # the text with protected spans blanked out
 
 
-def _reads_as_japanese(hans_chars: str, hant_chars: str) -> bool:
+# Character masks are ints with one 32-bit lane per character (UTF-32), 1 in the lane's
+# lowest bit where the mask is set: bitwise work on them runs at C speed.
+
+
+def _lane_ones(size: int) -> int:
+    return int.from_bytes(b"\x00\x00\x00\x01" * size, "big")
+
+
+def _differs(text: str, converted: str) -> int:
+    """Lane mask of the positions where two equally long strings differ."""
+    bits = int.from_bytes(text.encode("utf-32-be"), "big") ^ int.from_bytes(
+        converted.encode("utf-32-be"), "big"
+    )
+    for shift in (16, 8, 4, 2, 1):
+        bits |= bits >> shift
+    return bits & _lane_ones(len(text))
+
+
+def _positions_mask(pattern: re.Pattern[str], text: str) -> int:
+    """Lane mask of the characters that *pattern* matches."""
+    flags = bytearray(4 * len(text))
+    for match in pattern.finditer(text):
+        for position in range(match.start(), match.end()):
+            flags[4 * position + 3] = 1
+    return int.from_bytes(flags, "big")
+
+
+def _lane_bytes(mask: int, size: int) -> bytes:
+    """One byte per character from a lane mask (the lowest byte of each lane)."""
+    return mask.to_bytes(4 * size, "big")[3::4]
+
+
+@cache
+def _char_class(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(chars) + "]") if chars else re.compile("(?!)")
+
+
+def _evidence_mask(masked: str) -> bytes:
+    """HANS_EVIDENCE where ``s2t`` alone changes a character (not a regional form),
+    HANT_EVIDENCE where ``t2s`` alone does, 0 elsewhere; phrase context included."""
+    size = len(masked)
+    if size == 0:
+        return b""
+    ones = _lane_ones(size)
+    to_simplified = _differs(masked, _aligned(masked, "t2s"))
+    to_traditional = _differs(masked, _aligned(masked, "s2t"))
+    regional = _positions_mask(_char_class("".join(sorted(_tables().regional))), masked)
+    hant = to_simplified & (to_traditional ^ ones)
+    hans = to_traditional & (to_simplified ^ ones) & (regional ^ ones)
+    return _lane_bytes(hans * HANS_EVIDENCE | hant * HANT_EVIDENCE, size)
+
+
+def _evidence_chars(text: str, evidence: bytes, code: int, start: int, end: int) -> str:
+    chars, position = [], evidence.find(code, start, end)
+    while position >= 0:
+        chars.append(text[position])
+        position = evidence.find(code, position + 1, end)
+    return "".join(chars)
+
+
+def _reads_as_japanese(text: str, evidence: bytes, start: int, end: int) -> bool:
     """Kanji-only Japanese: 'Simplified' forms that are all shinjitai, 'Traditional' ones
     that Japanese also writes (none that t2jp would change)."""
-    if len(hans_chars) < 2 or not hant_chars:
+    if evidence.count(HANS_EVIDENCE, start, end) < 2 or not evidence.count(
+        HANT_EVIDENCE, start, end
+    ):
         return False
     tables = _tables()
-    return all(char in tables.shinjitai for char in hans_chars) and not any(
-        char in tables.kyujitai for char in hant_chars
-    )
+    hans_chars = _evidence_chars(text, evidence, HANS_EVIDENCE, start, end)
+    if not all(char in tables.shinjitai for char in hans_chars):
+        return False
+    hant_chars = _evidence_chars(text, evidence, HANT_EVIDENCE, start, end)
+    return not any(char in tables.kyujitai for char in hant_chars)
 
 
-def _clause_script(hans: int, hant: int, japanese: int, mixed_japanese: bool) -> str:
-    if japanese or mixed_japanese:
-        return "japanese"
-    if hans > hant:
-        return "hans"
-    if hant > hans:
-        return "hant"
-    return "none"
-
-
-def _scan_clause(text: str, start: int, end: int, simp: str, trad: str) -> _Clause:
-    segment = text[start:end]
-    hans_chars: list[str] = []
-    hant_chars: list[str] = []
-    regional = _tables().regional
-    if segment != simp[start:end] or segment != trad[start:end]:
-        for char, simplified, traditional in zip(
-            segment, simp[start:end], trad[start:end], strict=True
-        ):
-            if simplified != char:
-                if traditional == char:
-                    hant_chars.append(char)
-            elif traditional != char and char not in regional:
-                hans_chars.append(char)
-    japanese = len(_KANA_RE.findall(segment))
-    japanese_only = _tables().japanese_only
-    japanese += sum(1 for char in segment if char in japanese_only)
-    hans, hant = "".join(hans_chars), "".join(hant_chars)
-    kanji_only_japanese = _reads_as_japanese(hans, hant)
-    if kanji_only_japanese:
-        japanese += len(hans)
-    script = _clause_script(len(hans), len(hant), japanese, kanji_only_japanese)
+def _scan_clause(
+    text: str, start: int, end: int, evidence: bytes, japanese_positions: list[int]
+) -> _Clause:
+    hans = evidence.count(HANS_EVIDENCE, start, end)
+    hant = evidence.count(HANT_EVIDENCE, start, end)
+    japanese = 0
+    if japanese_positions:
+        japanese = bisect.bisect_left(japanese_positions, end) - bisect.bisect_left(
+            japanese_positions, start
+        )
+    if japanese:
+        script = "japanese"
+    elif hans and hant and _reads_as_japanese(text, evidence, start, end):
+        script, japanese = "japanese", hans
+    elif hans > hant:
+        script = "hans"
+    elif hant > hans:
+        script = "hant"
+    else:
+        script = "none"
     return _Clause(start, end, hans, hant, japanese, script)
 
 
 def _region(masked: str) -> str | None:
-    """``tw`` / ``hk`` when Traditional text shows one regional standard clearly."""
+    """``tw`` / ``hk`` when Traditional text shows one regional standard clearly.
+
+    A character that t2hk changes but t2tw keeps is Taiwan evidence (and the other way
+    round); one both change is an OpenCC-standard form that neither region writes.  With
+    tw2t/hk2t available, a character only one of them changes is a regional form too.
+    """
     available = _backend().available
-    tw_ev = hk_ev = standard = 0
-    to_tw, to_hk = _aligned(masked, "t2tw"), _aligned(masked, "t2hk")
-    from_tw = _aligned(masked, "tw2t") if "tw2t" in available else masked
-    from_hk = _aligned(masked, "hk2t") if "hk2t" in available else masked
-    if masked == to_tw == to_hk == from_tw == from_hk:
-        return None
-    for char, tw, hk, tw_back, hk_back in zip(masked, to_tw, to_hk, from_tw, from_hk, strict=True):
-        not_tw, not_hk = tw != char, hk != char
-        if not_tw and not_hk:
-            standard += 1  # an OpenCC-standard form that neither region writes
-        elif not_hk:
-            tw_ev += 1
-        elif not_tw:
-            hk_ev += 1
-        tw_form, hk_form = tw_back != char, hk_back != char
-        if tw_form and not hk_form:
-            tw_ev += 1
-        elif hk_form and not tw_form:
-            hk_ev += 1
-    if tw_ev >= 2 and tw_ev >= REGION_MARGIN * (hk_ev + standard):
+    not_tw = _differs(masked, _aligned(masked, "t2tw"))
+    not_hk = _differs(masked, _aligned(masked, "t2hk"))
+    tw_form = _differs(masked, _aligned(masked, "tw2t")) if "tw2t" in available else 0
+    hk_form = _differs(masked, _aligned(masked, "hk2t")) if "hk2t" in available else 0
+    standard = (not_tw & not_hk).bit_count()
+    tw_evidence = (not_hk & ~not_tw).bit_count() + (tw_form & ~hk_form).bit_count()
+    hk_evidence = (not_tw & ~not_hk).bit_count() + (hk_form & ~tw_form).bit_count()
+    if tw_evidence >= 2 and tw_evidence >= REGION_MARGIN * (hk_evidence + standard):
         return "tw"
-    if hk_ev >= 2 and hk_ev >= REGION_MARGIN * (tw_ev + standard):
+    if hk_evidence >= 2 and hk_evidence >= REGION_MARGIN * (tw_evidence + standard):
         return "hk"
     return None
 
@@ -386,48 +437,55 @@ def _spans_of(clauses: list[_Clause], script: str, text: str) -> list[tuple[int,
     return spans
 
 
-def _analyse(text: str) -> _Analysis:
-    regions = _unprotected_regions(text)
+def _mask_protected(text: str, regions: list[tuple[int, int]]) -> str:
     pieces, position = [], 0
     for start, end in regions:
         pieces.append(" " * (start - position))
         pieces.append(text[start:end])
         position = end
     pieces.append(" " * (len(text) - position))
-    masked = "".join(pieces)
-    simp, trad = _aligned(masked, "t2s"), _aligned(masked, "s2t")
+    return "".join(pieces)
+
+
+def _analyse(text: str, with_region: bool = True) -> _Analysis:
+    regions = _unprotected_regions(text)
+    masked = _mask_protected(text, regions)
+    evidence = _evidence_mask(masked)
+    japanese_pattern = _char_class("".join(sorted(_tables().japanese_only)))
+    japanese_positions = [m.start() for m in _KANA_RE.finditer(masked)]
+    japanese_positions += [m.start() for m in japanese_pattern.finditer(masked)]
+    japanese_positions.sort()
     clauses = [
-        _scan_clause(masked, match.start(), match.end(), simp, trad)
+        _scan_clause(masked, match.start(), match.end(), evidence, japanese_positions)
         for region_start, region_end in regions
         for match in _CLAUSE_RE.finditer(masked, region_start, region_end)
-        if _HAN_RE.search(match.group()) or _KANA_RE.search(match.group())
+        if _CJK_RE.search(masked, match.start(), match.end())
     ]
-    han_total = len(_HAN_RE.findall(masked))
-    hans = sum(len(clause.hans) for clause in clauses)
-    hant = sum(len(clause.hant) for clause in clauses)
+    han_total = _HAN_RE.subn("", masked)[1]
+    hans = evidence.count(HANS_EVIDENCE)
+    hant = evidence.count(HANT_EVIDENCE)
     japanese = sum(clause.japanese for clause in clauses)
-    all_hans = "".join(clause.hans for clause in clauses)
-    all_hant = "".join(clause.hant for clause in clauses)
 
-    def report(script: str, region: str | None, spans: list, confidence: float) -> ScriptReport:
-        return ScriptReport(
-            script, region, hans, hant, japanese, han_total, spans, round(confidence, 3)
+    def analysis(script: str, majority: str | None, region: str | None = None,
+                 spans: list | None = None, confidence: float = 1.0) -> _Analysis:  # fmt: skip
+        report = ScriptReport(
+            script, region, hans, hant, japanese, han_total, spans or [], round(confidence, 3)
         )
+        return _Analysis(report, majority, clauses, evidence, masked)
 
     japanese_weight = sum(c.end - c.start for c in clauses if c.script == "japanese")
     chinese_weight = sum(c.end - c.start for c in clauses if c.script != "japanese")
     if japanese_weight and japanese_weight >= chinese_weight:
-        confidence = japanese_weight / (japanese_weight + chinese_weight)
-        return _Analysis(report("japanese", None, [], confidence), None, clauses, simp, trad)
-    if _reads_as_japanese(all_hans, all_hant):
-        japanese = max(japanese, len(all_hans))
-        confidence = 1 - 0.5 ** (hans + hant)
-        return _Analysis(report("japanese", None, [], confidence), None, clauses, simp, trad)
+        return analysis(
+            "japanese", None, confidence=japanese_weight / (japanese_weight + chinese_weight)
+        )
+    if _reads_as_japanese(masked, evidence, 0, len(masked)):
+        japanese = max(japanese, hans)
+        return analysis("japanese", None, confidence=1 - 0.5 ** (hans + hant))
     total = hans + hant
     if total == 0:
-        confidence = 1.0 if han_total == 0 else 0.0
         spans = _spans_of(clauses, "japanese", masked)
-        return _Analysis(report("none", None, spans, confidence), None, clauses, simp, trad)
+        return analysis("none", None, None, spans, 1.0 if han_total == 0 else 0.0)
     majority = "hans" if hans >= hant else "hant"
     minority = "hant" if majority == "hans" else "hans"
     minority_count = min(hans, hant)
@@ -436,19 +494,12 @@ def _analyse(text: str) -> _Analysis:
         minority_count >= MIXED_MIN_COUNT and share >= MIXED_MIN_SHARE
     )
     spans = sorted(_spans_of(clauses, minority, masked) + _spans_of(clauses, "japanese", masked))
-    region = _region(masked) if majority == "hant" else None
+    region = _region(masked) if majority == "hant" and with_region else None
     strength = 1 - 0.5**total
     if mixed:
-        return _Analysis(
-            report("mixed", region, spans, strength * min(1.0, share / MIXED_ALWAYS_SHARE)),
-            majority,
-            clauses,
-            simp,
-            trad,
-        )
-    return _Analysis(
-        report(majority, region, spans, strength * (1 - share)), majority, clauses, simp, trad
-    )
+        confidence = strength * min(1.0, share / MIXED_ALWAYS_SHARE)
+        return analysis("mixed", majority, region, spans, confidence)
+    return analysis(majority, majority, region, spans, strength * (1 - share))
 
 
 def detect_script(text: str) -> ScriptReport:
@@ -506,7 +557,8 @@ def _plan_for(clause_script: str, target: str, analysis: _Analysis) -> _Plan | N
     if target in ("tw", "twp") and region != "tw":
         return _Plan((["hk2t"] if region == "hk" else []) + ["t2tw"])
     if target == "hk" and region != "hk":
-        return _Plan((["tw2t"] if region == "tw" else []) + ["t2hk"])
+        # no tw2t first: its variant reversal turns 參 into 蔘 in common phrases
+        return _Plan(["t2hk"])
     return None
 
 
@@ -525,33 +577,46 @@ def _effective_script(clause: _Clause, analysis: _Analysis) -> str:
 
 
 def _convert_pass(text: str, target: str) -> str:
-    analysis = _analyse(text)
+    analysis = _analyse(text, with_region=target != "hant")
     if analysis.majority is None:
         return text
+    plans: dict[str, _Plan | None] = {}
+
+    def plan_of(clause: _Clause) -> _Plan | None:
+        script = _effective_script(clause, analysis)
+        if script not in plans:
+            plans[script] = _plan_for(script, target, analysis)
+        return plans[script]
+
     pieces: list[str] = []
     position = 0
-    clauses = analysis.clauses
+    clauses, masked = analysis.clauses, analysis.masked
     index = 0
     while index < len(clauses):
-        clause = clauses[index]
-        plan = _plan_for(_effective_script(clause, analysis), target, analysis)
-        if plan is None:
-            index += 1
-            continue
-        end = clause.end
+        first = clauses[index]
+        plan = plan_of(first)
         index += 1
-        while index < len(clauses) and clauses[index].start == end:
-            if _plan_for(_effective_script(clauses[index], analysis), target, analysis) != plan:
+        if plan is None:
+            continue
+        end = first.end
+        # one backend call for a run of clauses with the same plan, across gaps without
+        # CJK or protected text (OpenCC never matches across punctuation anyway)
+        while index < len(clauses) and plan_of(clauses[index]) == plan:
+            following = clauses[index]
+            if (
+                following.start != end
+                and text[end : following.start] != masked[end : following.start]
+            ):
                 break
-            end = clauses[index].end
+            end = following.end
             index += 1
-        original = text[clause.start : end]
+        original = text[first.start : end]
         converted = _chain(plan.chain)(original)
         if plan.keep and len(converted) == len(original) and converted != original:
-            converted = _keep_target_evidence(original, converted, clause.start, plan.keep, analysis)
+            converted = _keep_target_evidence(original, converted, first.start, plan.keep, analysis)
             if plan.post:
                 converted = _chain(list(plan.post))(converted)
-        pieces.append(text[position : clause.start])
+        pieces.append(text[position : first.start])
         pieces.append(converted)
         position = end
     pieces.append(text[position:])
@@ -562,18 +627,15 @@ def _keep_target_evidence(
     original: str, converted: str, offset: int, keep: str, analysis: _Analysis
 ) -> str:
     """Undo changes to characters that are already evidence of the target script."""
-    simp, trad = analysis.to_simplified, analysis.to_traditional
+    code = HANT_EVIDENCE if keep == "hant" else HANS_EVIDENCE
+    evidence = analysis.evidence
+    position = evidence.find(code, offset, offset + len(original))
+    if position < 0:
+        return converted
     chars = list(converted)
-    for index, (before, after) in enumerate(zip(original, converted, strict=True)):
-        if before == after:
-            continue
-        position = offset + index
-        if keep == "hant":
-            is_target = simp[position] != before and trad[position] == before
-        else:
-            is_target = trad[position] != before and simp[position] == before
-        if is_target:
-            chars[index] = before
+    while position >= 0:
+        chars[position - offset] = original[position - offset]
+        position = evidence.find(code, position + 1, offset + len(original))
     return "".join(chars)
 
 
@@ -624,7 +686,9 @@ def roundtrip_report(text: str, config: str) -> list[tuple[int, str, str, str]]:
         if end - start == back_end - back_start:
             for offset in range(end - start):
                 index = start + offset
-                result.append((index, text[index], forward(index, index + 1), back[back_start + offset]))
+                result.append(
+                    (index, text[index], forward(index, index + 1), back[back_start + offset])
+                )
         else:
             result.append((start, text[start:end], forward(start, end), back[back_start:back_end]))
     return result
@@ -637,9 +701,10 @@ def _position_map(text: str, converted: str) -> Callable[[int, int], str]:
     def lookup(start: int, end: int) -> str:
         pieces = []
         for tag, low, high, out_low, out_high in opcodes:
-            if high <= start or low >= end:
-                if not (low == high and start <= low < end):
-                    continue
+            overlaps = low < end and high > start
+            inserted_inside = low == high and start <= low < end
+            if not (overlaps or inserted_inside):
+                continue
             if tag == "equal" or (high - low == out_high - out_low and tag == "replace"):
                 clip_low, clip_high = max(low, start), min(high, end)
                 pieces.append(converted[out_low + clip_low - low : out_low + clip_high - low])

@@ -61,10 +61,15 @@ COMMON_MIN_CHAR_SCORE = -1.0
 #: Codecs whose output for arbitrary high bytes defines the background model.
 BACKGROUND_CODECS = ("gbk", "big5", "shift_jis", "euc_jp", "euc_kr", "latin-1", "cp1252")
 OPENCC_TRADITIONAL = ("s2t", "s2tw", "s2hk")
+#: jieba's dict.txt lists thousands of single characters that are UTF-8-as-GBK mojibake of
+#: its training corpus (鐨 5901, 紝 11651, 銆 6982, ...). A single-character entry is dropped
+#: when its jieba relative frequency exceeds wordfreq's independent 'zh' frequency of that
+#: character (floor 1e-9) by more than this factor; the characters still count through the
+#: multi-character words that contain them.
+JIEBA_SINGLE_CHAR_MAX_RATIO = 100.0
 
 
-def cjk_chars(word: str) -> list[str]:
-    return [ch for ch in word if lm.char_class(ch) == "cjk"]
+DROPPED_JIEBA_CHARS: list[str] = []
 
 
 def add_word(unigram: dict, bigram: dict, word: str, weight: float) -> None:
@@ -80,8 +85,10 @@ def add_word(unigram: dict, bigram: dict, word: str, weight: float) -> None:
         previous = ch
 
 
-def jieba_words() -> list[tuple[str, int]]:
+def jieba_words() -> tuple[list[tuple[str, int]], list[str]]:
+    """jieba's (word, frequency) entries, minus mojibake single characters (and those)."""
     import jieba
+    import wordfreq
 
     path = Path(jieba.__file__).resolve().parent / "dict.txt"
     words = []
@@ -89,7 +96,16 @@ def jieba_words() -> list[tuple[str, int]]:
         parts = line.split(" ")
         if len(parts) >= 2 and parts[1].isdigit():
             words.append((parts[0], int(parts[1])))
-    return words
+    total = sum(freq for _, freq in words)
+    kept, dropped = [], []
+    for word, freq in words:
+        if len(word) == 1:
+            independent = max(wordfreq.word_frequency(word, "zh"), 1e-9)
+            if freq / total > JIEBA_SINGLE_CHAR_MAX_RATIO * independent:
+                dropped.append(word)
+                continue
+        kept.append((word, freq))
+    return kept, dropped
 
 
 def language_counts() -> dict[str, tuple[dict, dict]]:
@@ -98,7 +114,8 @@ def language_counts() -> dict[str, tuple[dict, dict]]:
     import wordfreq
 
     result: dict[str, tuple[dict, dict]] = {}
-    words = jieba_words()
+    words, dropped = jieba_words()
+    DROPPED_JIEBA_CHARS[:] = dropped
     uni: dict = defaultdict(float)
     bi: dict = defaultdict(float)
     for word, freq in words:
@@ -111,7 +128,7 @@ def language_counts() -> dict[str, tuple[dict, dict]]:
         converted = opencc.OpenCC(config).convert(joined).split("\n")
         if len(converted) != len(words):
             raise RuntimeError(f"opencc {config} changed the number of lines")
-        for (_, freq), word in zip(words, converted):
+        for (_, freq), word in zip(words, converted, strict=True):
             add_word(uni, bi, word, freq / len(OPENCC_TRADITIONAL))
     result["zh-Hant"] = (uni, bi)
 
@@ -157,7 +174,7 @@ def class_statistics(constitution: str) -> tuple[list[list[float]], list[float]]
     total = sum(unigram)
     design_total = math.fsum(CLASS_PRIOR_DESIGN.values())
     prior = [0.5 * u / total + 0.5 * CLASS_PRIOR_DESIGN[name] / design_total
-             for u, name in zip(unigram, lm.CLASSES)]
+             for u, name in zip(unigram, lm.CLASSES, strict=True)]
     transition = []
     for row in counts:
         row_total = sum(row)
@@ -246,6 +263,8 @@ def build(out_dir: Path, constitution_path: Path, top_bigrams: int) -> dict[str,
         "lambda_max": LAMBDA_MAX,
         "bigram_top_n": top_bigrams,
         "bigrams_available": len(bigram),
+        "jieba_single_char_max_ratio": JIEBA_SINGLE_CHAR_MAX_RATIO,
+        "jieba_single_chars_dropped": len(DROPPED_JIEBA_CHARS),
         "common_min_char_score": COMMON_MIN_CHAR_SCORE,
         "language_weights": LANGUAGE_WEIGHTS,
         "transition_prior_weight": TRANSITION_PRIOR_WEIGHT,

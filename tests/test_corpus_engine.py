@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import pickle
 import sys
@@ -15,9 +16,12 @@ from click.testing import CliRunner
 import fixer
 from fixer.config import make_config
 from fixer.corpus import (
+    BATCHES_IN_FLIGHT_PER_WORKER,
     CorpusStats,
     RecordRepairer,
+    _map_local,
     corpus_command,
+    iter_jsonl_batches,
     repair_jsonl_batch,
     repair_record,
 )
@@ -391,3 +395,50 @@ def test_dask_engine_without_distributed_says_what_to_install(
     )
     assert result.exit_code == 2
     assert "fixer[dask]" in result.output and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- bounded memory
+
+
+def test_jsonl_batches_are_bounded_by_count_and_bytes() -> None:
+    lines = [b'{"text": "%d"}\n' % index for index in range(10)]
+    batches = list(iter_jsonl_batches(io.BytesIO(b"".join(lines)), 4))
+    assert [len(batch) for batch, _ in batches] == [4, 4, 2]
+    assert [first for _, first in batches] == [1, 5, 9]
+    small = list(iter_jsonl_batches(io.BytesIO(b"".join(lines)), 100, byte_limit=30))
+    assert all(sum(map(len, batch)) < 30 + len(lines[0]) for batch, _ in small)
+    assert [line for batch, _ in small for line in batch] == lines
+
+
+def _square(value: int) -> int:
+    return value * value
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_local_engine_keeps_order_and_bounds_batches_in_flight(jobs: int) -> None:
+    pulled = []
+
+    def arguments() -> Any:
+        for value in range(50):
+            pulled.append(value)
+            yield (value,)
+
+    results = _map_local(_square, arguments(), jobs)
+    first = next(results)
+    assert first == 0
+    assert len(pulled) <= max(1, jobs * BATCHES_IN_FLIGHT_PER_WORKER)
+    assert [first, *results] == [value * value for value in range(50)]
+
+
+def test_lone_surrogates_survive_output_and_stats(tmp_path: Path) -> None:
+    source, target, stats = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "s.json"
+    _, damaged = damaged_sentence(9)
+    source.write_bytes(
+        b'{"text": "\\ud800' + json.dumps(damaged)[1:-1].encode() + b'", "note": "\\udfff"}\n'
+    )
+    result = run_cli(str(source), "-o", str(target), "--stats", str(stats),
+                     "--report", str(tmp_path / "r.html"))
+    assert result.exit_code in (0, 1), result.output
+    [record] = read_jsonl(target)
+    assert record["note"] == "\udfff"
+    assert json.loads(stats.read_text(encoding="utf-8"))["records"]["read"] == 1

@@ -285,12 +285,12 @@ def _signature_samples() -> list[tuple[str, bytes]]:
 def test_binary_signatures(what: str, data: bytes) -> None:
     reason = binary_reason(data + "后面的文字".encode())
     assert reason is not None
-    assert reason.startswith("binary")
+    assert what.split()[0].split("/")[0] in reason
 
 
 def test_nul_bytes_are_binary() -> None:
-    assert binary_reason(b"text\x00more") == "binary: NUL bytes"
-    assert binary_reason(codecs.BOM_UTF8 + b"a\x00b") == "binary: NUL bytes"
+    assert binary_reason(b"text\x00more") == "NUL bytes"
+    assert binary_reason(codecs.BOM_UTF8 + b"a\x00b") == "NUL bytes"
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"])

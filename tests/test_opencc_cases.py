@@ -55,7 +55,9 @@ def test_loader_strips_comments_and_trailing_commas(tmp_path: Path) -> None:
         ' "expected": {"s2t": "y",},},\n],}',
         "utf-8",
     )
-    assert load_cases(noisy) == [{"id": "a", "input": "x // not a comment", "expected": {"s2t": "y"}}]
+    assert load_cases(noisy) == [
+        {"id": "a", "input": "x // not a comment", "expected": {"s2t": "y"}}
+    ]
 
 
 def test_every_config_in_the_data_is_known() -> None:
@@ -77,7 +79,9 @@ def test_case(case_id: str, config: str, text: str, expected: str) -> None:
     if script.backend_name() == script.REIMPLEMENTED_BACKEND:
         direct = direct_converter(config).convert(text)
         assert got == direct, "fixer differs from the backend it calls"
-        pytest.xfail(f"{script.backend_name()} itself gives {direct!r}, OpenCC expects {expected!r}")
+        pytest.xfail(
+            f"{script.backend_name()} itself gives {direct!r}, OpenCC expects {expected!r}"
+        )
     assert got == expected
 
 
@@ -100,8 +104,9 @@ def test_pass_counts_per_config(record_property: pytest.RecordProperty) -> None:
             f"  {config:6} {fixer_passed[config]:3}/{direct_passed[config]:3}/{totals[config]:3}"
             + (f"  skipped {skipped[config]}" if skipped[config] else "")
         )
+    fixer_total, direct_total = sum(fixer_passed.values()), sum(direct_passed.values())
     lines.append(
-        f"  total  {sum(fixer_passed.values())}/{sum(direct_passed.values())}/{sum(totals.values())}"
+        f"  total  {fixer_total}/{direct_total}/{sum(totals.values())}"
         f"  skipped {sum(skipped.values())}"
     )
     print("\n".join(lines))

@@ -16,7 +16,9 @@ from fixer.damage.punct import PUNCT
 from fixer.damage.script_variant import SCRIPT
 
 #: Damage classes in repair order.  Encoding damage comes first (it changes which
-#: characters are there), then debris inside the text, then optional normalisation.
+#: characters are there): the CJK codecs before ftfy, whose partial UTF-8 decodes
+#: would otherwise break legacy CJK read as Latin-1; then debris inside the text,
+#: then optional normalisation.
 DAMAGE_CLASSES: tuple[DamageClass, ...] = (
     MOJIBAKE,
     FTFY,

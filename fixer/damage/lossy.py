@@ -1,14 +1,564 @@
-"""Lossy decodes (being written): placeholder with no proposals."""
+"""Lossy decodes: UTF-8 read with a legacy CJK codec that also replaced unreadable bytes.
+
+A decoder such as ``bytes.decode("gbk", "replace")`` turns UTF-8 Chinese into
+mojibake and writes U+FFFD for every byte it cannot pair (``鎴戜滑鐨�``); a
+second save in the legacy codec turns each U+FFFD into ``?``.  Each replacement
+mark stands for one lost byte (rarely two) that the decoder rejected.
+
+Repair works on one segment of a line at a time (a maximal run of characters
+the wrong codec can encode).  The segment is encoded back with that codec and
+each replacement mark becomes a wildcard byte, restricted to the bytes the
+codec really rejects in front of the byte that follows.  A lattice then holds
+every reading of the bytes: the characters as they stand (text already repaired
+or clean) and every UTF-8 character the bytes and wildcards can form.  The
+character language model finds the best path (Viterbi over character bigrams)
+and, for each recovered character, the best path that avoids it (max-marginals).
+A recovered character is kept only with a clear margin over every alternative;
+otherwise the character stays lost and is written as one U+FFFD, which the
+lost-data class reports.  Nothing is changed unless the whole segment becomes
+clearly more plausible.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+from functools import cache
+from typing import NamedTuple
+
+from fixer import lm
+from fixer.chardata import CJK_PUNCTUATION, CODEC_FAMILIES, CODEC_LABELS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
+from fixer.damage.mojibake import _encode_char
+
+#: Decoders whose replacement marks are searched, each with its own rejection rules.
+LOSSY_DECODERS: tuple[str, ...] = (
+    "gbk",
+    "gb18030",
+    "cp932",
+    "shift_jis",
+    "big5",
+    "big5hkscs",
+    "euc_kr",
+    "cp949",
+    "euc_jp",
+)
+#: Characters a later Windows-1252 repair may have made of a byte a decoder kept as C1 control.
+_C1_REPAIRED = {"cp932": {"\u20ac": b"\x80"}}
+
+REPLACEMENT = "\ufffd"
+QUESTION = "?"
+#: Minimum log-likelihood gain of the repaired segment over the damaged one.
+MIN_GAIN = 6.0
+#: Lead (natural log) a recovered character needs over every alternative reading.
+MIN_MARGIN = 2.5
+#: Extra lead needed where the wildcard was a ``?`` (it may have been a real question mark).
+QUESTION_MARGIN = 0.5
+#: Penalty for a recovered kana or hangul character in text that has none elsewhere.
+FOREIGN_SCRIPT_PENALTY = -3.0
+#: Characters formed from wildcard bytes must be at least this plausible on their own.
+MIN_CHAR_SCORE = -9.0
+#: Segments with more wildcards than this are left alone (the search grows with them).
+MAX_WILDCARDS = 400
+
+#: Within-class preference among CJK punctuation the model scores alike (log weights),
+#: and the marks that do not end a line.
+_PUNCT_PRIOR = {"。": 0.0, "，": 0.0, "、": -1.5, "；": -2.5, "：": -2.0, "？": -2.0, "！": -2.0}
+_NOT_LINE_FINAL = "、，；：（《「『【〈“‘々"
+_LINE_FINAL_PENALTY = -3.0
+
+_CONTINUATION = range(0x80, 0xC0)
+_LEADS = range(0xC2, 0xF5)
+_OPEN_CLASSES = frozenset(
+    {"cjk", "fullwidth_alnum", "fullwidth_symbol", "latin_letter", "latin_symbol"}
+)
+#: Other characters a recovered byte may belong to: common CJK punctuation and marks.
+_ALLOWED_MARKS = frozenset(CJK_PUNCTUATION + "\u3000・〃〜※→←↑↓○●■□★☆△▲◆◇×÷°℃№")
+
+
+def _utf8_length(lead: int) -> int:
+    if lead < 0x80:
+        return 1
+    if 0xC2 <= lead <= 0xDF:
+        return 2
+    if 0xE0 <= lead <= 0xEF:
+        return 3
+    if 0xF0 <= lead <= 0xF4:
+        return 4
+    return 0
+
+
+@cache
+def _rejects(codec: str) -> tuple[frozenset[tuple[int, int]], frozenset[int], frozenset[int]]:
+    """Bytes *codec* replaces alone: (byte, next byte) pairs, bytes at the end, bytes before any."""
+    pairs: set[tuple[int, int]] = set()
+    for first in range(0x80, 0x100):
+        for second in range(0x100):
+            data = bytes((first, second)) + b"AA"
+            try:
+                rest = data[1:].decode(codec, "replace")
+            except UnicodeDecodeError:  # pragma: no cover - "replace" never raises
+                continue
+            if data.decode(codec, "replace") == REPLACEMENT + rest:
+                pairs.add((first, second))
+    at_end = frozenset(
+        byte for byte in range(0x80, 0x100)
+        if bytes((byte,)).decode(codec, "replace") == REPLACEMENT
+    )
+    before_any = frozenset(first for first, second in pairs if second >= 0x80)
+    return frozenset(pairs), at_end, before_any
+
+
+@cache
+def _char_allowed(char: str) -> bool:
+    """Can a recovered character be *char*? (No controls, private use or rare Han.)"""
+    kind = lm.char_class(char)
+    if kind not in _OPEN_CLASSES:
+        return char in _ALLOWED_MARKS
+    if kind == "cjk":
+        return lm.get_model().char_score(char) >= MIN_CHAR_SCORE
+    return True
+
+
+def _script_of(char: str) -> str:
+    """``kana``, ``hangul``, ``han`` or ``other``: scripts a recovered character must agree with."""
+    if "\u3040" <= char <= "\u30ff" or char in "々〆ヶ\u31f0\u31f1\u31f2\u31f3\u31f4\u31f5":
+        return "kana"
+    if "\uac00" <= char <= "\ud7af" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f":
+        return "hangul"
+    if lm.is_cjk(char):
+        return "han"
+    return "other"
+
+
+def _label(codec: str) -> str:
+    return CODEC_LABELS.get(CODEC_FAMILIES.get(codec, codec), codec)
+
+
+class Edge(NamedTuple):
+    """One reading of bytes start..end of a segment: a character and how it was read."""
+
+    start: int
+    end: int
+    char: str
+    literal: bool
+    wildcards: int
+    question: bool
+    fills: tuple[tuple[int, int], ...]
+
+
+class Segment(NamedTuple):
+    """A run of a line encoded back with the wrong codec."""
+
+    start: int
+    chars: str
+    tokens: list[int | None]
+    char_bytes: list[int]
+    question_slots: frozenset[int]
+
+
+def _encode(char: str, codec: str) -> bytes | None:
+    extra = _C1_REPAIRED.get(codec)
+    if extra and char in extra:
+        return extra[char]
+    return _encode_char(char, codec)
+
+
+def _question_is_wildcard(line: str, index: int, codec: str) -> bool:
+    """A run of ``?`` may stand for lost bytes only where it interrupts a UTF-8 character."""
+    first = index
+    while first > 0 and line[first - 1] == QUESTION:
+        first -= 1
+    last = index + 1
+    while last < len(line) and line[last] == QUESTION:
+        last += 1
+    before = b""
+    for char in reversed(line[max(0, first - 3) : first]):
+        encoded = _encode(char, codec)
+        if encoded is None:
+            break
+        before = encoded + before
+    after = _encode(line[last], codec) if last < len(line) else None
+    broken_before = not before.isascii() and _ends_inside_char(before)
+    broken_after = after is not None and not after.isascii() and after[0] in _CONTINUATION
+    return broken_before or broken_after
+
+
+def _ends_inside_char(data: bytes) -> bool:
+    """Do *data* end with the incomplete start of a UTF-8 character?"""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte in _CONTINUATION:
+            continue
+        length = _utf8_length(byte)
+        return length > back
+    return False
+
+
+def _segments(line: str, codec: str) -> Iterator[Segment]:
+    """Runs of *line* encodable in *codec* holding a replacement mark next to non-ASCII text."""
+    start = 0
+    while start < len(line):
+        end = start
+        tokens: list[int | None] = []
+        char_bytes = [0]
+        questions: set[int] = set()
+        while end < len(line) and line[end] not in "\r\n":
+            char = line[end]
+            if char == REPLACEMENT:
+                tokens.append(None)
+            else:
+                encoded = _encode(char, codec)
+                if encoded is None:
+                    break
+                if char == QUESTION and _question_is_wildcard(line, end, codec):
+                    questions.add(len(tokens))
+                tokens.extend(encoded)
+            char_bytes.append(len(tokens))
+            end += 1
+        if end > start:
+            chars = line[start:end]
+            has_mark = REPLACEMENT in chars or bool(questions)
+            if has_mark and not chars.replace(REPLACEMENT, "").isascii():
+                yield Segment(start, chars, tokens, char_bytes, frozenset(questions))
+        start = end + 1
+
+
+class _Lattice:
+    """Every reading of one segment's bytes, with Viterbi and max-marginal scores."""
+
+    def __init__(self, segment: Segment, codec: str, left: str | None, right: str | None,
+                 followers: frozenset[int]) -> None:
+        self.segment = segment
+        self.codec = codec
+        self.left = left
+        self.right = right
+        self.followers = followers
+        #: Scripts absent from the rest of the text, unlikely in a recovered character.
+        self.foreign: frozenset[str] = frozenset()
+        self.size = len(segment.tokens)
+        self._utf8_starts = {
+            segment.char_bytes[index]: char.encode("utf-8")[0]
+            for index, char in enumerate(segment.chars)
+            if not char.isascii() and char != REPLACEMENT
+        }
+        self.edges_from: list[list[Edge]] = [[] for _ in range(self.size + 1)]
+        self.edges_to: list[list[Edge]] = [[] for _ in range(self.size + 1)]
+        self._build()
+
+    # -- construction ------------------------------------------------------------------
+    def _wild(self, position: int) -> bool:
+        return self.segment.tokens[position] is None or position in self.segment.question_slots
+
+    def _options(self, position: int, wanted: range) -> list[int]:
+        """Byte values a token may take inside a UTF-8 character (known byte or wildcard)."""
+        token = self.segment.tokens[position]
+        values = [token] if token is not None and token in wanted else []
+        if self._wild(position):
+            values.extend(byte for byte in wanted if self._rejected(position, byte))
+        return values
+
+    def _rejected(self, position: int, byte: int) -> bool:
+        """Could the wrong codec have replaced *byte* here, given the byte after it?"""
+        pairs, at_end, before_any = _rejects(self.codec)
+        following = position + 1
+        if following >= self.size:
+            if byte in at_end and not self.followers:
+                return True
+            return any((byte, nxt) in pairs for nxt in self.followers)
+        nxt = self.segment.tokens[following]
+        if nxt is None:
+            return byte in before_any
+        if following in self.segment.question_slots:
+            return byte in before_any or (byte, nxt) in pairs
+        if (byte, nxt) in pairs:
+            return True
+        # The next character may already be repaired text, once UTF-8 in the damaged stream.
+        original = self._utf8_starts.get(following)
+        return original is not None and (byte, original) in pairs
+
+    def _add(self, edge: Edge) -> None:
+        self.edges_from[edge.start].append(edge)
+        self.edges_to[edge.end].append(edge)
+
+    def _build(self) -> None:
+        segment = self.segment
+        seen: set[tuple[int, int, str]] = set()
+        for index, char in enumerate(segment.chars):
+            begin, finish = segment.char_bytes[index], segment.char_bytes[index + 1]
+            if char != REPLACEMENT:
+                seen.add((begin, finish, char))
+                self._add(Edge(begin, finish, char, True, 0, False, ()))
+        for start in range(self.size):
+            for edge in self._utf8_edges(start):
+                key = (edge.start, edge.end, edge.char)
+                if key not in seen:
+                    seen.add(key)
+                    self._add(edge)
+
+    def _utf8_edges(self, start: int) -> Iterator[Edge]:
+        for lead in self._options(start, range(0x00, 0x80)) + self._options(start, _LEADS):
+            length = _utf8_length(lead)
+            if not length or start + length > self.size:
+                continue
+            prefixes: list[tuple[bytes, tuple[tuple[int, int], ...]]] = [
+                (bytes((lead,)), ((start, lead),) if self.segment.tokens[start] != lead else ())
+            ]
+            for offset in range(1, length):
+                position = start + offset
+                options = self._options(position, _CONTINUATION)
+                prefixes = [
+                    (data + bytes((byte,)),
+                     fills + (((position, byte),) if self.segment.tokens[position] != byte else ()))
+                    for data, fills in prefixes
+                    for byte in options
+                ]
+                if not prefixes:
+                    break
+            for data, fills in prefixes:
+                try:
+                    char = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                if fills and (not _char_allowed(char) or not self._pairs_rejected(fills)):
+                    continue
+                question = any(pos in self.segment.question_slots for pos, _ in fills)
+                yield Edge(start, start + length, char, False, len(fills), question, fills)
+
+    def _pairs_rejected(self, fills: tuple[tuple[int, int], ...]) -> bool:
+        """Adjacent wildcards inside one character must be rejected as a pair."""
+        pairs, _, _ = _rejects(self.codec)
+        values = dict(fills)
+        return all(
+            (byte, values[pos + 1]) in pairs for pos, byte in fills if pos + 1 in values
+        )
+
+    # -- scoring -----------------------------------------------------------------------
+    def _llr(self, prev: str | None, edge: Edge) -> float:
+        model = lm.get_model()
+        score = model.llr(prev, edge.char)
+        if not edge.literal:
+            score += _PUNCT_PRIOR.get(edge.char, 0.0)
+            if self.foreign and _script_of(edge.char) in self.foreign:
+                score += FOREIGN_SCRIPT_PENALTY
+        return score
+
+    def _final(self, edge: Edge) -> float:
+        right = "\n" if self.right is None else self.right
+        score = lm.get_model().llr(edge.char, right)
+        at_line_end = right in "\r\n"
+        if at_line_end and not edge.literal and edge.char in _NOT_LINE_FINAL:
+            score += _LINE_FINAL_PENALTY
+        return score
+
+    def solve(self) -> tuple[float, list[Edge], dict[Edge, float]] | None:
+        """Best path, its score, and for each edge the best score of a path through it."""
+        forward: dict[Edge, tuple[float, Edge | None]] = {}
+        for position in range(self.size + 1):
+            for edge in self.edges_from[position]:
+                if position == 0:
+                    forward[edge] = (self._llr(self.left, edge), None)
+                    continue
+                best: tuple[float, Edge | None] | None = None
+                for prev in self.edges_to[position]:
+                    if prev not in forward:
+                        continue
+                    score = forward[prev][0] + self._llr(prev.char, edge)
+                    if best is None or score > best[0]:
+                        best = (score, prev)
+                if best is not None:
+                    forward[edge] = best
+        backward: dict[Edge, float] = {}
+        for position in range(self.size, -1, -1):
+            for edge in self.edges_to[position]:
+                if position == self.size:
+                    backward[edge] = self._final(edge)
+                    continue
+                scores = [
+                    self._llr(edge.char, nxt) + backward[nxt]
+                    for nxt in self.edges_from[position]
+                    if nxt in backward
+                ]
+                if scores:
+                    backward[edge] = max(scores)
+        ends = [edge for edge in self.edges_to[self.size] if edge in forward]
+        if not ends:
+            return None
+        last = max(ends, key=lambda edge: forward[edge][0] + backward[edge])
+        total = forward[last][0] + backward[last]
+        path: list[Edge] = []
+        cursor: Edge | None = last
+        while cursor is not None:
+            path.append(cursor)
+            cursor = forward[cursor][1]
+        path.reverse()
+        through = {
+            edge: forward[edge][0] + backward[edge]
+            for edge in forward
+            if edge in backward
+        }
+        return total, path, through
+
+    def solve_consistently(self) -> tuple[float, list[Edge], dict[Edge, float]] | None:
+        """Solve, then again with kana or hangul penalised where the rest of the text has none."""
+        solved = self.solve()
+        if solved is None:
+            return None
+        known = {_script_of(edge.char) for edge in solved[1] if not edge.wildcards}
+        recovered = {
+            _script_of(edge.char)
+            for edges in self.edges_from
+            for edge in edges
+            if edge.wildcards
+        }
+        foreign = frozenset(recovered - known - {"han", "other"})
+        if not foreign:
+            return solved
+        self.foreign = foreign
+        return self.solve()
+
+    def margin(self, edge: Edge, total: float, through: dict[Edge, float]) -> float:
+        """How much better the best path is than the best path that avoids *edge*."""
+        rivals = [
+            score
+            for start in range(max(0, edge.start - 3), edge.end)
+            for other in self.edges_from[start]
+            if other is not edge and other.end > edge.start and (score := through.get(other))
+            is not None
+        ]
+        return total - max(rivals) if rivals else math.inf
+
+
+class _Repair(NamedTuple):
+    start: int
+    end: int
+    text: str
+    gain: float
+    path_gain: float
+    recovered: int
+    lost: int
+    worst_margin: float
+
+
+def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
+    wildcards = segment.tokens.count(None) + len(segment.question_slots)
+    if not wildcards or wildcards > MAX_WILDCARDS:
+        return None
+    end_index = segment.start + len(segment.chars)
+    left = line[segment.start - 1] if segment.start > 0 else None
+    right = line[end_index] if end_index < len(line) else None
+    followers: set[int] = set()
+    if right is not None and right not in "\r\n":
+        for encoded in (_encode(right, codec), right.encode("utf-8")):
+            if encoded:
+                followers.add(encoded[0])
+    lattice = _Lattice(segment, codec, left, right, frozenset(followers))
+    solved = lattice.solve_consistently()
+    if solved is None:
+        return None
+    total, path, through = solved
+    pieces: list[str] = []
+    recovered = lost = 0
+    worst = math.inf
+    for edge in path:
+        if edge.literal or not edge.wildcards:
+            pieces.append(edge.char)
+            continue
+        needed = MIN_MARGIN + (QUESTION_MARGIN if edge.question else 0.0)
+        margin = lattice.margin(edge, total, through)
+        if margin >= needed:
+            pieces.append(edge.char)
+            recovered += edge.wildcards
+            worst = min(worst, margin)
+        else:
+            pieces.append(REPLACEMENT)
+            lost += 1
+    repaired = "".join(pieces)
+    if repaired.replace(REPLACEMENT, "") == segment.chars.replace(REPLACEMENT, ""):
+        return None  # nothing recovered, at most lost characters merged
+    gain = _gain(left, right, segment.chars, repaired)
+    if gain < MIN_GAIN:
+        return None
+    model = lm.get_model()
+    if model.mean_score(repaired.replace(REPLACEMENT, "")) < lm.thresholds()["clean_min"]:
+        return None
+    path_gain = total - _context_score(left, right, segment.chars)
+    return _Repair(segment.start, end_index, repaired, gain, path_gain, recovered, lost, worst)
+
+
+def _context_score(left: str | None, right: str | None, text: str) -> float:
+    """Model score of *text* after its left neighbour, up to its right one (a line end if none)."""
+    model = lm.get_model()
+    before = model.llr(None, left) if left is not None else 0.0
+    return model.score((left or "") + text + (right or "\n")) - before
+
+
+def _gain(left: str | None, right: str | None, before: str, after: str) -> float:
+    return _context_score(left, right, after) - _context_score(left, right, before)
+
+
+def _trim(start: int, before: str, after: str) -> tuple[int, int, str]:
+    """The smallest span of *before* (at *start*) that must change to give *after*."""
+    head = 0
+    while head < min(len(before), len(after)) and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while (
+        tail < min(len(before), len(after)) - head
+        and before[len(before) - 1 - tail] == after[len(after) - 1 - tail]
+    ):
+        tail += 1
+    return start + head, start + len(before) - tail, after[head : len(after) - tail]
+
+
+def _line_proposals(line: str, line_start: int) -> list[Proposal]:
+    """Repairs of one line, all read with the one wrong decoder that explains the line best."""
+    best: tuple[float, list[Proposal]] | None = None
+    for codec in LOSSY_DECODERS:
+        total = 0.0
+        proposals: list[Proposal] = []
+        for segment in _segments(line, codec):
+            repair = _repair_segment(line, segment, codec)
+            if repair is None:
+                continue
+            start, end, after = _trim(repair.start, segment.chars, repair.text)
+            message = (
+                f"lossy decode: UTF-8 read as {_label(codec)} with replacement characters; "
+                f"{repair.recovered} lost byte(s) recovered"
+                + (f", {repair.lost} character(s) still lost" if repair.lost else "")
+            )
+            confidence = 1.0 if repair.worst_margin == math.inf else min(
+                1.0, repair.worst_margin / (3 * MIN_MARGIN)
+            )
+            total += repair.path_gain
+            proposals.append(
+                Proposal(line_start + start, line_start + end, after, message, confidence)
+            )
+        if proposals and (best is None or total > best[0]):
+            best = (total, proposals)
+    return best[1] if best else []
+
+
+def _has_marks(text: str) -> bool:
+    return REPLACEMENT in text or (QUESTION in text and not text.isascii())
 
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
-    """No proposals yet."""
-    return []
+    """Recover the bytes behind replacement marks in lines of wrongly decoded UTF-8."""
+    if not _has_marks(text):
+        return []
+    proposals: list[Proposal] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if _has_marks(line):
+            proposals.extend(_line_proposals(line, offset))
+        offset += len(line)
+    return proposals
 
 
-LOSSY = DamageClass("lossy", "lossy decode", propose)
+LOSSY = DamageClass(
+    "lossy",
+    "UTF-8 decoded with a legacy CJK codec that replaced unreadable bytes; lost bytes recovered",
+    propose,
+)

@@ -107,6 +107,7 @@ def candidates(line_before: str, window: str, codec: str) -> list[Candidate]:
     together with a beam over the lost bytes, scored as they decode.
     """
     leads = DOUBLE_BYTE_LEADS[codec]
+    scorer = WindowScorer(line_before, window)
     beam: list[tuple[bytes, int, str]] = [(b"", 0, "")]
     finished: list[tuple[float, Candidate]] = []
     while beam:
@@ -131,11 +132,37 @@ def candidates(line_before: str, window: str, codec: str) -> list[Candidate]:
                 continue
             text = _decode(data + middle, codec)
             if text is not None:
-                finished.append((_score(line_before, text), Candidate(text, how)))
+                finished.append((scorer(text), Candidate(text, how)))
         scored.sort(key=lambda item: -item[0])
         beam = [(data, resume, how) for _, data, resume, how in scored[:BEAM]]
     finished.sort(key=lambda item: -item[0])
     return [candidate for _, candidate in finished]
+
+
+class WindowScorer:
+    """Scores candidates for one window, reusing the score of the tail they share with it.
+
+    A candidate re-decodes the same bytes as the window, so after the stream
+    resyncs it is the window's own text; only the part before that is scored afresh.
+    """
+
+    def __init__(self, line_before: str, window: str) -> None:
+        self.line_before = line_before
+        self.window = window
+        model = lm.get_model()
+        # tail[k]: log-probability of window[k:] given window[k - 1].
+        self.tail = [0.0] * (len(window) + 1)
+        for index in range(len(window) - 1, 0, -1):
+            self.tail[index] = self.tail[index + 1] + model.logp(window[index - 1], window[index])
+
+    def __call__(self, text: str) -> float:
+        shared = _common_suffix(self.window, text)
+        if shared >= len(self.window):
+            shared = len(self.window) - 1
+        head = text[: len(text) - shared]
+        tail_start = len(self.window) - shared
+        score = _log_probability(self.line_before, head + self.window[tail_start : tail_start + 1])
+        return score + self.tail[tail_start + 1] + _structure(self.line_before, text)
 
 
 def _next_mark(window: str, start: int) -> int:
@@ -165,12 +192,12 @@ _ORPHAN_TAG = re.compile(r"(?<![<A-Za-z0-9/])/?[A-Za-z][A-Za-z0-9]*>")
 ORPHAN_TAG_PENALTY = 12.0
 
 
-def _score(line_before: str, text: str) -> float:
-    """Log-probability of *text* after the line so far, with the structural terms.
+def _log_probability(line_before: str, text: str) -> float:
+    """Log-probability of *text* after the line so far.
 
     Candidates explain the same bytes, so they are ranked by plain
     log-probability (not by likelihood ratio, which would favour candidates
-    with more Han characters), plus quote balance and markup well-formedness.
+    with more Han characters).
     """
     model = lm.get_model()
     previous = line_before[-1:] or None
@@ -178,9 +205,16 @@ def _score(line_before: str, text: str) -> float:
     for char in text:
         total += model.logp(previous, char)
         previous = char
-    total += _balance(line_before, text)
-    total -= ORPHAN_TAG_PENALTY * len(_ORPHAN_TAG.findall(text))
     return total
+
+
+def _structure(line_before: str, text: str) -> float:
+    """Quote balance and markup well-formedness, which a character bigram cannot see."""
+    return _balance(line_before, text) - ORPHAN_TAG_PENALTY * len(_ORPHAN_TAG.findall(text))
+
+
+def _score(line_before: str, text: str) -> float:
+    return _log_probability(line_before, text) + _structure(line_before, text)
 
 
 def _damage_evident(window: str) -> bool:
@@ -199,11 +233,12 @@ def repair_window(line_before: str, window: str) -> tuple[str, str, float] | Non
     """Best repair of *window* (starting at an orphan mark): (text, how, confidence), or None."""
     if not _damage_evident(window):
         return None
+    scorer = WindowScorer(line_before, window)
     original = _score(line_before, window)
     ranked: list[tuple[float, Candidate]] = []
     for codec in DOUBLE_BYTE_LEADS:
         for candidate in candidates(line_before, window, codec)[:BEAM]:
-            ranked.append((_score(line_before, candidate.text), candidate))
+            ranked.append((scorer(candidate.text), candidate))
     if not ranked:
         return None
     ranked.sort(key=lambda item: -item[0])

@@ -23,6 +23,9 @@ from fixer.damage.base import DamageClass, Proposal, resolve_overlaps
 
 #: Minimum gain in log-likelihood (natural log) a candidate must bring.
 MIN_GAIN = 6.0
+#: A candidate must decode to at least this many CJK characters: one character from a
+#: few Latin letters is a coincidence as often as not.
+MIN_CJK_CHARS = 2
 #: Extra gain needed per character of a candidate shorter than this.
 SHORT_SPAN = 3
 
@@ -110,6 +113,17 @@ def decode_runs(line: str, wrong: str, true: str) -> Iterator[tuple[int, int, st
                 yield start, end, decoded
 
 
+def _cuts_western_run(line: str, start: int, end: int) -> bool:
+    """Does a legacy decode of Western mojibake leave high characters of its run undecoded?
+
+    Legacy double-byte text read as Latin-1 decodes as a whole run of high
+    characters; a decode that covers only part of such a run is a coincidence.
+    """
+    before = line[start - 1 : start]
+    after = line[end : end + 1]
+    return bool(_WESTERN_HIGH.match(before) or _WESTERN_HIGH.match(after))
+
+
 def _context_gain(line: str, start: int, end: int, candidate: str) -> float:
     model = lm.get_model()
     left = line[max(0, start - 1) : start]
@@ -119,7 +133,7 @@ def _context_gain(line: str, start: int, end: int, candidate: str) -> float:
 
 def _plausible(candidate: str) -> bool:
     model = lm.get_model()
-    if not any(lm.is_cjk(char) for char in candidate):
+    if sum(1 for char in candidate if lm.is_cjk(char)) < MIN_CJK_CHARS:
         return False
     return model.mean_score(candidate) >= lm.thresholds()["clean_min"]
 
@@ -133,11 +147,21 @@ def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
     ranked: list[tuple[float, Proposal]] = []
     has_western = _WESTERN_HIGH.search(line) is not None
     has_cjk = any(lm.is_cjk(char) for char in line)
+    utf8_spans: list[tuple[int, int]] = []
     for wrong, true in MOJIBAKE_PAIRS:
         western = wrong in ("latin-1", "sloppy-windows-1252")
         if (western and not has_western) or (not western and not has_cjk):
             continue
         for start, end, candidate in decode_runs(line, wrong, true):
+            if western and true == "utf-8":
+                # Well-formed UTF-8 in Western mojibake is near-certain evidence (ftfy's
+                # principle): no legacy reading of the same bytes competes with it.
+                utf8_spans.append((start, end))
+            elif western and (
+                any(start < b and a < end for a, b in utf8_spans)
+                or _cuts_western_run(line, start, end)
+            ):
+                continue
             label = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
             repaired = candidate
             if not _plausible(candidate):

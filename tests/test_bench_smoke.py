@@ -1,0 +1,55 @@
+"""The bench scripts run end to end at their smallest settings and print their tables.
+
+Only that they finish and report is asserted: figures depend on the machine, so no timing
+or accuracy threshold is checked here (the scripts exist to print them).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def run_bench(script: str, *arguments: str) -> str:
+    """Run ``bench/<script>`` in a subprocess; assert it exits 0 and return its stdout."""
+    done = subprocess.run([sys.executable, str(BENCH / script), *arguments],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_accuracy_prints_corpus_and_ftfy_tables() -> None:
+    output = run_bench("accuracy.py", "--classes", "clean-ja,utf8-as-gbk", "--limit", "2")
+    assert "| class" in output and "fixer exact" in output and "ftfy-cjk CER" in output
+    rows = [line for line in output.splitlines() if line.startswith(("| clean-ja ", "| total "))]
+    assert len(rows) >= 2
+    assert "ftfy's test cases" in output
+
+
+def test_accuracy_rejects_an_unknown_class() -> None:
+    done = subprocess.run([sys.executable, str(BENCH / "accuracy.py"), "--classes", "no-such"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert "no-such" in done.stderr
+
+
+@pytest.mark.parametrize("section, header", [
+    ("1", "| what"),
+    ("2", "| command"),
+    ("3", "| class"),
+    ("4", "peak RSS MiB"),
+])
+def test_speed_section_prints_its_table(section: str, header: str) -> None:
+    output = run_bench("speed.py", "--quick", "--runs", "1", "--sections", section)
+    assert f"### {section}." in output
+    assert header in output
+
+
+def test_speed_skips_memory_section_when_big_file_is_zero() -> None:
+    output = run_bench("speed.py", "--quick", "--sections", "4", "--big-mb", "0")
+    assert "### 4." not in output

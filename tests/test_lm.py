@@ -1,0 +1,195 @@
+"""Tests of the character language model (fixer.lm)."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from fixer import lm
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CONSTITUTION = SHARED / "peer-cases" / "opencc" / "golden" / "input" / "us_constitution_zhs.txt"
+
+CLEAN_SENTENCES = [
+    "今天天气很好，我们一起去公园散步吧。",
+    "這本書的作者是一位著名的歷史學家，他住在台北。",
+    "东京是日本的首都，也是亚洲最大的城市之一。",
+    "東京は日本の首都で、人口が多い都市です。",
+    "오늘은 날씨가 좋아서 친구와 함께 공원에 갔습니다.",
+    "<p>2024年新产品发布会将在上海举行。</p>",
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> lm.CharModel:
+    return lm.get_model()
+
+
+def candidates(before: str, after: str, trail: int) -> list[str]:
+    """Every text before + X + after where the GBK pair (X, trail) decodes, X a lead byte."""
+    texts = []
+    for lead in range(0x81, 0xFF):
+        try:
+            char = bytes((lead, trail)).decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        texts.append(before + char + after)
+    return texts
+
+
+def test_is_cjk() -> None:
+    for ch in "中東かカー한ㄱ々〇\u3400\U00020000\U00030000\uf900":
+        assert lm.is_cjk(ch), ch
+    for ch in "Aé。，“ｶ\uff9e·\u3000\ufffd\ue000":
+        assert not lm.is_cjk(ch), ch
+
+
+def test_char_classes_cover_mojibake_alphabet() -> None:
+    assert lm.char_class("Î") == "latin_letter"
+    assert lm.char_class("\x85") == "control"
+    assert lm.char_class("€") == "latin_symbol"
+    assert lm.char_class("ｶ") == "halfwidth"
+    assert lm.char_class("。") == "cjk_stop"
+    assert lm.char_class("”") == "cjk_close"
+    assert lm.char_class("\ufffd") == "replacement"
+    assert lm.char_class("\ue000") == "private"
+
+
+def test_get_model_is_cached(model: lm.CharModel) -> None:
+    assert lm.get_model() is model
+
+
+def test_logp_is_finite_probability(model: lm.CharModel) -> None:
+    odd = ["中", "a", "\ufffd", "\ue000", "\x00", "\u0378", "\U0010fffd", "é", "。", " "]
+    for prev in [None, *odd]:
+        for ch in odd:
+            value = model.logp(prev, ch)
+            assert math.isfinite(value) and value <= 0.0, (prev, ch)
+
+
+def test_logp_prefers_in_word_continuation(model: lm.CharModel) -> None:
+    assert model.logp("東", "北") > model.logp("東", "霳")
+    assert model.logp("中", "国") > model.logp(None, "国")
+
+
+def test_lead_byte_candidates_pick_the_real_character(model: lm.CharModel) -> None:
+    """推動 + (X, 0x7C) + 北: the lost GBK lead byte X is 0x96 (東)."""
+    texts = candidates("推動", "北", 0x7C)
+    assert len(texts) > 50
+    ranked = sorted(texts, key=model.score, reverse=True)
+    assert ranked[0] == "推動東北"
+    assert model.score(ranked[0]) - model.score(ranked[1]) > 2.0
+
+
+def test_misaligned_punctuation_candidates_pick_full_stop(model: lm.CharModel) -> None:
+    """化 + (X, 0xA3) + ”前來: the pair that decodes to 。 must rank first."""
+    texts = candidates("化", "”前來", 0xA3)
+    assert len(texts) > 50
+    assert max(texts, key=model.score) == "化。”前來"
+
+
+def test_clean_text_passes_threshold(model: lm.CharModel) -> None:
+    clean_min = lm.thresholds()["clean_min"]
+    for text in CLEAN_SENTENCES:
+        assert model.mean_score(text) > clean_min, text
+        assert model.score(text) > 0, text
+
+
+@pytest.mark.parametrize("codec", ["gbk", "big5", "shift_jis", "euc_kr", "euc_jp"])
+def test_utf8_misread_scores_as_damage(model: lm.CharModel, codec: str) -> None:
+    thresholds = lm.thresholds()
+    for text in CLEAN_SENTENCES:
+        damaged = text.encode("utf-8").decode(codec, errors="replace")
+        assert model.mean_score(damaged) < thresholds["clean_min"], (codec, damaged)
+        assert model.mean_score(damaged) < model.mean_score(text)
+
+
+@pytest.mark.parametrize("legacy", ["gbk", "big5", "shift_jis", "euc_kr"])
+@pytest.mark.parametrize("target", ["latin-1", "cp1252"])
+def test_legacy_bytes_read_as_latin_score_as_damage(
+    model: lm.CharModel, legacy: str, target: str
+) -> None:
+    damaged_max = lm.thresholds()["damaged_max"]
+    tested = 0
+    for text in CLEAN_SENTENCES:
+        try:
+            raw = text.encode(legacy)
+        except UnicodeEncodeError:
+            continue
+        tested += 1
+        assert model.mean_score(raw.decode(target, errors="replace")) < damaged_max
+    assert tested
+
+
+def test_ascii_is_neutral(model: lm.CharModel) -> None:
+    for text in ["<p class=\"x\">Hello, world 42!</p>", "a = b + 1;\n\tprint(a)"]:
+        assert abs(model.score(text)) < 1e-9
+        assert model.mean_score(text) == 0.0
+    assert model.mean_score("") == 0.0
+
+
+def test_latin1_letters_are_not_cjk_text(model: lm.CharModel) -> None:
+    assert model.mean_score("ÎÒÃÇ") < lm.thresholds()["damaged_max"]
+    assert model.mean_score("中文ÎÒÃÇ") < model.mean_score("中文我们")
+
+
+def test_char_score(model: lm.CharModel) -> None:
+    assert model.char_score("的") > 0
+    assert model.char_score("東") > 0
+    assert model.char_score("\U0002a6a5") < -5  # an unattested Extension B character
+    assert model.char_score("\ue000") < 0
+    assert model.char_score("a") == 0.0
+
+
+def test_common_chars_agree_with_model(model: lm.CharModel) -> None:
+    common = lm.common_chars()
+    assert {"的", "東", "の", "한"} <= common
+    minimum = model.meta["common_min_char_score"]
+    assert all(lm.is_cjk(ch) and model.char_score(ch) >= minimum for ch in common)
+    assert "\U0002a6a5" not in common
+
+
+def test_common_chars_do_not_load_the_model() -> None:
+    code = (
+        "from fixer import lm\n"
+        "assert '的' in lm.common_chars()\n"
+        "assert lm._load_model.cache_info().currsize == 0\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_thresholds_are_ordered() -> None:
+    thresholds = lm.thresholds()
+    assert {"clean_min", "damaged_max"} <= thresholds.keys()
+    assert thresholds["damaged_max"] < thresholds["clean_min"]
+
+
+def test_model_files_are_compact_and_consistent() -> None:
+    files = [lm.META_FILE, lm.UNIGRAM_FILE, lm.BIGRAM_FILE, lm.COMMON_FILE, lm.CALIBRATION_FILE]
+    assert sum((lm.DATA_DIR / name).stat().st_size for name in files) <= 6 * 1024 * 1024
+    meta = json.loads((lm.DATA_DIR / lm.META_FILE).read_text(encoding="utf-8"))
+    lines = (lm.DATA_DIR / lm.BIGRAM_FILE).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == meta["bigram_top_n"]
+    assert lines == sorted(lines)
+
+
+def test_build_reproduces_committed_files(tmp_path: Path) -> None:
+    if not CONSTITUTION.is_file():
+        pytest.skip("shared OpenCC constitution text not present")
+    meta = json.loads((lm.DATA_DIR / lm.META_FILE).read_text(encoding="utf-8"))
+    installed = {package: version(package) for package in meta["sources"]}
+    if installed != meta["sources"]:
+        pytest.skip(f"installed sources {installed} differ from the build's {meta['sources']}")
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_lm.py"), "--out", str(tmp_path)],
+        check=True, capture_output=True,
+    )
+    for name in (lm.META_FILE, lm.UNIGRAM_FILE, lm.BIGRAM_FILE, lm.COMMON_FILE):
+        assert (tmp_path / name).read_bytes() == (lm.DATA_DIR / name).read_bytes(), name

@@ -1,0 +1,178 @@
+"""Lossy decodes: UTF-8 read with a legacy CJK codec that replaced unreadable bytes."""
+
+from __future__ import annotations
+
+import pytest
+
+from fixer.config import DEFAULT_CONFIG
+from fixer.damage.lossy import LOSSY, REPLACEMENT
+from fixer.pipeline import fix_text
+
+CHINESE = [
+    "我们的研究结果表明，这个方法非常有效。",
+    "今天天气很好，我们一起去公园散步吧。",
+    "这家饭店的菜做得很好吃，价格也不贵。",
+    "他每天早上六点起床，然后去学校上课。",
+    "经济发展离不开科学技术的进步和创新。",
+    "我的妈妈是一名医生，她在医院工作了二十年。",
+    "这本书讲述了一个普通家庭的生活故事。",
+    "请大家把手机调成静音，会议马上就要开始了。",
+    "城市的交通问题越来越严重，需要政府认真解决。",
+    "孩子们在操场上快乐地玩耍，老师在旁边看着。",
+    "中国有着悠久的历史和灿烂的文化。",
+    "我们应该保护环境，减少对自然资源的浪费。",
+    "他的中文说得非常流利，大家都以为他是中国人。",
+    "这次考试的题目比上次难多了，很多学生都没有做完。",
+    "公司决定明年在上海开设一个新的办公室。",
+    "春天来了，花园里的花都开了，非常漂亮。",
+    "网络的发展改变了人们获取信息的方式。",
+    "她喜欢在周末的时候看电影或者读小说。",
+    "这个问题很复杂，我们需要更多的时间来研究。",
+    "北京是中国的首都，也是一个国际化的大城市。",
+    "爷爷每天晚上都会给我讲有趣的故事。",
+    "学习一门外语需要坚持和耐心，不能着急。",
+    "医生建议他多喝水，注意休息，按时吃药。",
+    "火车站里人很多，大家都在排队买票。",
+    "这篇文章的观点很新颖，值得我们认真思考。",
+    "我们学校的图书馆有很多中外文学作品。",
+    "政府出台了一系列政策来支持中小企业的发展。",
+    "他们在山上住了三天，看到了美丽的日出。",
+    "朋友之间应该互相帮助，互相信任。",
+    "这部电影讲的是一个年轻人追求梦想的故事。",
+    "现在越来越多的人选择在网上购物。",
+    "妹妹正在准备下个月的钢琴比赛。",
+]
+
+JAPANESE = [
+    "今日は朝から雨が降っていて、とても寒いです。",
+    "私の趣味は写真を撮ることと、旅行をすることです。",
+    "この本はとても面白いので、ぜひ読んでみてください。",
+    "駅の近くに新しいレストランができました。",
+    "来週の会議の資料を準備しなければなりません。",
+    "日本の文化について研究している学生が増えています。",
+]
+
+
+def _damaged(clean: str, codec: str, mark: str = REPLACEMENT) -> str:
+    damaged = clean.encode("utf-8").decode(codec, "replace")
+    return damaged.replace(REPLACEMENT, mark)
+
+
+def _edit_distance(first: str, second: str) -> int:
+    previous = list(range(len(second) + 1))
+    for index, char in enumerate(first, 1):
+        current = [index]
+        for other_index, other in enumerate(second, 1):
+            current.append(
+                min(previous[other_index] + 1, current[-1] + 1,
+                    previous[other_index - 1] + (char != other))
+            )
+        previous = current
+    return previous[-1]
+
+
+def _error_rates(sentences: list[str], codec: str, mark: str = REPLACEMENT) -> tuple[float, float]:
+    """Character error rate of the repair, and the share of wrong characters that are not marks."""
+    errors = wrong = total = 0
+    for clean in sentences:
+        damaged = _damaged(clean, codec, mark)
+        assert mark in damaged, "each test sentence must lose at least one byte"
+        repaired = fix_text(damaged)
+        errors += _edit_distance(clean, repaired)
+        # Invented text: characters of the repair that are neither the original nor a mark.
+        kept = repaired.replace(REPLACEMENT, "").replace(mark, "")
+        kept_clean = clean.replace(mark, "")
+        wrong += _edit_distance(kept_clean, kept) - (len(kept_clean) - len(kept))
+        total += len(clean)
+    return errors / total, wrong / total
+
+
+def test_sentences_cover_enough_text() -> None:
+    assert len(CHINESE) >= 30
+    assert sum(len(sentence) for sentence in CHINESE) > 500
+
+
+@pytest.mark.parametrize(
+    ("codec", "max_cer"),
+    [("gbk", 0.05), ("gb18030", 0.03), ("cp932", 0.05), ("shift_jis", 0.06)],
+)
+def test_chinese_recovered_through_full_repair(codec: str, max_cer: float) -> None:
+    cer, invented = _error_rates(CHINESE, codec)
+    assert cer <= max_cer, f"{codec}: character error rate {cer:.4f}"
+    assert invented <= 0.01, f"{codec}: share of invented characters {invented:.4f}"
+
+
+def test_most_damage_is_gone() -> None:
+    damaged = [_damaged(clean, "gbk") for clean in CHINESE]
+    repaired = [fix_text(text) for text in damaged]
+    exact = sum(1 for clean, fixed in zip(CHINESE, repaired, strict=True) if clean == fixed)
+    marks_before = sum(text.count(REPLACEMENT) for text in damaged)
+    marks_after = sum(text.count(REPLACEMENT) for text in repaired)
+    assert exact >= len(CHINESE) // 2
+    assert marks_after <= marks_before // 3
+
+
+def test_japanese_read_as_shift_jis() -> None:
+    cer, invented = _error_rates(JAPANESE, "cp932")
+    assert cer <= 0.08, f"character error rate {cer:.4f}"
+    assert invented <= 0.02
+
+
+@pytest.mark.parametrize("codec", ["gbk", "cp932"])
+def test_question_mark_variant(codec: str) -> None:
+    """U+FFFD saved once more in the legacy codec arrives as ``?``."""
+    cer, invented = _error_rates(CHINESE, codec, mark="?")
+    assert cer <= 0.05, f"character error rate {cer:.4f}"
+    assert invented <= 0.01
+
+
+def test_unrecoverable_byte_stays_replacement_character() -> None:
+    # The lost byte of the first character has no context on its left: several
+    # characters fit the remaining bytes equally well, so it must stay lost.
+    clean = "李:当时我在学校工作。"
+    damaged = _damaged(clean, "gbk")
+    assert damaged.startswith("鏉" + REPLACEMENT)
+    repaired = fix_text(damaged)
+    assert repaired.startswith(REPLACEMENT)
+    assert "当时我在学校工作" in repaired
+    assert "李" not in repaired
+
+
+def test_hard_codecs_recover_only_what_is_certain() -> None:
+    """Big5 and EUC readings destroy most bytes: what is written back must be right."""
+    for codec in ("big5", "euc_kr", "euc_jp"):
+        for clean in CHINESE[:8]:
+            repaired = fix_text(_damaged(clean, codec))
+            kept = repaired.replace(REPLACEMENT, "")
+            invented = _edit_distance(clean, kept) - (len(clean) - len(kept))
+            assert invented <= 1, (codec, clean, repaired)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你好吗?我很好,谢谢。",
+        "这是什么?",
+        "为什么?因为天气不好。",
+        "价格是多少?请告诉我。",
+        "这是一个�测试。",
+        "文件里有一个无法显示的字符�，请检查。",
+        "Hello world? Yes.",
+        "日本語のテキスト?はい、そうです。",
+    ],
+)
+def test_clean_text_unchanged(text: str) -> None:
+    assert LOSSY.propose(text, DEFAULT_CONFIG) == []
+    assert fix_text(text) == text
+
+
+def test_proposals_do_not_overlap_and_explain() -> None:
+    text = "\n".join(_damaged(clean, "gbk") for clean in CHINESE[:5])
+    proposals = LOSSY.propose(text, DEFAULT_CONFIG)
+    assert proposals
+    ends = -1
+    for proposal in proposals:
+        assert proposal.start >= ends
+        ends = proposal.end
+        assert proposal.message.startswith("lossy decode")
+        assert 0.0 < proposal.confidence <= 1.0
