@@ -26,7 +26,7 @@ import random
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -338,42 +338,32 @@ def _big_file_lines() -> tuple[list[str], list[str]]:
 
 
 def write_big_file(path: Path, total_bytes: int) -> tuple[int, int]:
-    """Write *total_bytes* (about) of lines to *path*; return (lines, damaged lines)."""
+    """Write about *total_bytes* of lines to *path*; return (lines, damaged lines).
+
+    A clean line joins two to four source lines, so lines rarely repeat, as in a real dump;
+    one line in ``BIG_FILE_DAMAGE_EVERY`` is a one-line damaged corpus case instead.
+    """
     rng = random.Random(SEED + 4)
     clean, damaged = _big_file_lines()
-    blocks: list[tuple[bytes, int, int]] = []
-    for _ in range(4):
-        lines = []
-        damaged_lines = 0
-        for _ in range(20_000):
-            if damaged and rng.randrange(BIG_FILE_DAMAGE_EVERY) == 0:
-                lines.append(rng.choice(damaged))
-                damaged_lines += 1
-            else:
-                lines.append(rng.choice(clean))
-        blocks.append((("\n".join(lines) + "\n").encode("utf-8"), len(lines), damaged_lines))
     written = line_count = damaged_count = 0
     with path.open("wb") as output:
-        for data, lines_in_block, damaged_in_block in _cycle(blocks):
-            room = total_bytes - written
-            last = len(data) >= room
-            if len(data) > room:  # the last block: whole lines up to the size asked for
-                cut = data.rfind(b"\n", 0, room) + 1
-                damaged_in_block = round(damaged_in_block * cut / len(data))
-                data = data[:cut]
-                lines_in_block = data.count(b"\n")
+        while written < total_bytes:
+            lines = []
+            for _ in range(10_000):
+                if damaged and rng.randrange(BIG_FILE_DAMAGE_EVERY) == 0:
+                    lines.append(rng.choice(damaged))
+                    damaged_count += 1
+                else:
+                    lines.append("".join(rng.choice(clean) for _ in range(rng.randint(2, 4))))
+            data = ("\n".join(lines) + "\n").encode("utf-8")
+            if written + len(data) > total_bytes:  # the last batch: whole lines up to the size
+                data = data[: data.rfind(b"\n", 0, total_bytes - written) + 1]
             output.write(data)
             written += len(data)
-            line_count += lines_in_block
-            damaged_count += damaged_in_block
-            if last:
+            line_count += data.count(b"\n")
+            if not data:
                 break
     return line_count, damaged_count
-
-
-def _cycle(items: list[Any]) -> Iterator[Any]:
-    while True:
-        yield from items
 
 
 def section_memory(work: Path, runs: int, big_mb: float) -> None:

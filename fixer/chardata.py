@@ -94,7 +94,7 @@ MULTIBYTE_SEQUENCE: dict[str, bytes] = {
 def well_formed_run(codec: str) -> re.Pattern[bytes]:
     """A bytes pattern matching maximal well-formed runs holding at least one multi-byte sequence."""
     seq = MULTIBYTE_SEQUENCE[codec]
-    return re.compile(rb"(?:" + seq + rb")(?:[\x20-\x7e]|" + seq + rb")*")
+    return re.compile(rb"(?:" + seq + rb")(?:[\x20-\x7e]*(?:" + seq + rb"))*")
 
 
 #: Double-byte encodings whose byte streams byte-level rewriters damage across

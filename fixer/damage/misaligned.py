@@ -156,9 +156,9 @@ class WindowScorer:
             self.tail[index] = self.tail[index + 1] + model.logp(window[index - 1], window[index])
 
     def __call__(self, text: str) -> float:
-        shared = _common_suffix(self.window, text)
-        if shared >= len(self.window):
-            shared = len(self.window) - 1
+        shared = min(_common_suffix(self.window, text), len(self.window) - 1)
+        if shared <= 0:
+            return _log_probability(self.line_before, text) + _structure(self.line_before, text)
         head = text[: len(text) - shared]
         tail_start = len(self.window) - shared
         score = _log_probability(self.line_before, head + self.window[tail_start : tail_start + 1])

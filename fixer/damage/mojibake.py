@@ -23,6 +23,10 @@ from fixer.damage.base import DamageClass, Proposal, resolve_overlaps
 
 #: Minimum gain in log-likelihood (natural log) a candidate must bring.
 MIN_GAIN = 6.0
+#: Bonus for a span read with the codec pair that explains most of the document.
+DOMINANT_BONUS = 20.0
+#: Share of a Western run that well-formed UTF-8 must cover to rule out legacy readings.
+UTF8_PRECEDENCE = 0.8
 #: A candidate must decode to at least this many CJK characters: one character from a
 #: few Latin letters is a coincidence as often as not.
 MIN_CJK_CHARS = 2
@@ -94,8 +98,6 @@ def decode_runs(line: str, wrong: str, true: str) -> Iterator[tuple[int, int, st
         position = {byte: index for index, byte in enumerate(boundaries)}
         for match in pattern.finditer(data):
             begin, finish = match.start(), match.end()
-            while finish > begin and data[finish - 1] < 0x80:
-                finish -= 1
             if begin not in position:
                 continue
             if finish not in position:
@@ -111,6 +113,12 @@ def decode_runs(line: str, wrong: str, true: str) -> Iterator[tuple[int, int, st
             start, end = offset + position[begin], offset + position[finish]
             if decoded != line[start:end]:
                 yield start, end, decoded
+
+
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> float:
+    """Share of ``[start, end)`` covered by *spans*."""
+    covered = {i for a, b in spans for i in range(max(start, a), min(end, b))}
+    return len(covered) / max(1, end - start)
 
 
 def _cuts_western_run(line: str, start: int, end: int) -> bool:
@@ -154,11 +162,11 @@ def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
             continue
         for start, end, candidate in decode_runs(line, wrong, true):
             if western and true == "utf-8":
-                # Well-formed UTF-8 in Western mojibake is near-certain evidence (ftfy's
-                # principle): no legacy reading of the same bytes competes with it.
+                # Well-formed UTF-8 across Western mojibake is near-certain evidence (ftfy's
+                # principle): no legacy reading of mostly the same bytes competes with it.
                 utf8_spans.append((start, end))
             elif western and (
-                any(start < b and a < end for a, b in utf8_spans)
+                _covered(utf8_spans, start, end) >= UTF8_PRECEDENCE
                 or _cuts_western_run(line, start, end)
             ):
                 continue
@@ -177,6 +185,25 @@ def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
                 (gain, Proposal(line_start + start, line_start + end, repaired, message, confidence))
             )
     return ranked
+
+
+def _favour_dominant_reading(ranked: list[tuple[float, Proposal]]) -> list[tuple[float, Proposal]]:
+    """Favour the codec pair that explains most of the document.
+
+    A document is damaged one way throughout; where a short span reads
+    plausibly in two codecs (GBK or EUC-KR, say), the reading the rest of the
+    document supports wins.
+    """
+    totals: dict[str, float] = {}
+    for gain, proposal in ranked:
+        totals[proposal.message] = totals.get(proposal.message, 0.0) + gain
+    if not totals:
+        return ranked
+    dominant = max(totals, key=lambda message: totals[message])
+    return [
+        (gain + DOMINANT_BONUS if proposal.message == dominant else gain, proposal)
+        for gain, proposal in ranked
+    ]
 
 
 def _second_layer(text: str, label: str) -> tuple[str | None, str]:
@@ -202,13 +229,17 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     """Propose a decode for every mojibake span the model is confident about."""
     if not is_suspicious(text):
         return []
-    proposals: list[Proposal] = []
+    per_line: list[list[tuple[float, Proposal]]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
         if is_suspicious(line):
-            proposals.extend(resolve_overlaps(_line_proposals(line, offset)))
+            per_line.append(_line_proposals(line, offset))
         offset += len(line)
-    return proposals
+    everything = [item for ranked in per_line for item in ranked]
+    if not everything:
+        return []
+    favoured = _favour_dominant_reading(everything)
+    return resolve_overlaps(favoured)
 
 
 MOJIBAKE = DamageClass("mojibake", "bytes decoded with the wrong codec", propose)
