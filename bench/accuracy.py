@@ -120,6 +120,7 @@ def corpus_section(classes: list[str] | None, limit: int | None) -> None:
     totals = dict.fromkeys(TOOLS, EMPTY)
     rows = []
     for name, cases in by_class.items():
+        print(f"accuracy: {name} ({len(cases)} cases)", file=sys.stderr, flush=True)
         scores = {tool: score(repair, cases) for tool, repair in TOOLS.items()}
         rows.append(_corpus_row(name, scores))
         totals = {tool: totals[tool] + scores[tool] for tool in TOOLS}

@@ -397,6 +397,11 @@ def section_memory(work: Path, runs: int, big_mb: float) -> None:
 # ---------------------------------------------------------------------------- main
 
 
+def progress(section: int) -> None:
+    """Say on stderr which section is running (tables go to stdout)."""
+    print(f"speed: section {section}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sections", default="1,2,3,4",
@@ -426,12 +431,16 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="fixer-bench-") as temporary:
         work = Path(temporary)
         if 1 in sections:
+            progress(1)
             section_tree(work, runs, int(tree_mb * MB), tree_files, 2 if quick else 6)
         if 2 in sections:
+            progress(2)
             section_startup(work, runs)
         if 3 in sections:
+            progress(3)
             section_repair(runs, limit)
         if 4 in sections and big_mb > 0:
+            progress(4)
             section_memory(work, runs, big_mb)
     return 0
 
