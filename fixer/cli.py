@@ -129,6 +129,11 @@ def _run_all(paths: Sequence[Path], config: FixerConfig, mode: str, jobs: int,
     from fixer import files
 
     targets: list[Path] = []
+    missing = [path for path in paths if not os.path.lexists(path)]
+    for path in missing:
+        shown = files.display_path(path)
+        yield Outcome(shown, "error", message=f"{shown}: no such file or folder")
+    paths = [path for path in paths if path not in missing]
     for entry in files.walk(paths, excludes, config.max_size):
         if isinstance(entry, files.Skip):
             yield Outcome(files.display_path(entry.path), "skipped",

@@ -1,7 +1,7 @@
 """Corpus engine: repair one text field of millions of JSON-lines or Parquet records.
 
 The engine sits at the edge of fixer: every record goes through
-``fixer.fix_and_explain`` (and ``fixer.scan`` for the report-only findings)
+``fixer.pipeline.repair`` (steps and report-only findings in one pass)
 with the same options as ``fixer fix``; nothing here knows about damage.
 
 Records are streamed in batches, so memory stays bounded whatever the input
@@ -211,14 +211,11 @@ def _same_change(one: dict[str, str], other: dict[str, str]) -> bool:
 # --------------------------------------------------------------------------- record repair
 
 
-def _core_functions() -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """fixer's own ``fix_and_explain`` and ``scan`` (looked up at call time)."""
-    import fixer
+def _core_repair() -> Callable[..., Any]:
+    """fixer's own repair, which returns the steps and the reported findings in one pass."""
+    from fixer.pipeline import repair
 
-    try:
-        return fixer.fix_and_explain, fixer.scan
-    except AttributeError as error:
-        raise CorpusError(f"fixer's repair core is not importable: {error}") from error
+    return repair
 
 
 def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
@@ -259,18 +256,15 @@ def _repair_value(
         return value, RecordStats(NULL)
     if not isinstance(value, str):
         return value, RecordStats(NOT_STRING)
-    fix_and_explain, scan = _core_functions()
-    options = config._asdict()
-    repaired, steps = fix_and_explain(value, **options)
+    result = _core_repair()(value, config)
+    repaired, steps = result.text, result.steps
     stats = RecordStats(CHANGED if repaired != value else UNCHANGED)
     for step in steps:
         stats.steps[step.kind] = stats.steps.get(step.kind, 0) + 1
     if steps and any(wanted(kind) for kind in stats.steps):
         stats.examples = _step_examples(value, steps, wanted)
     if findings:
-        for finding in scan(value, **options):
-            if finding.repairable:
-                continue
+        for finding in result.reports:
             stats.reported[finding.kind] = stats.reported.get(finding.kind, 0) + 1
             kept = stats.reported_examples.setdefault(finding.kind, [])
             if len(kept) < EXAMPLES_PER_CLASS and wanted_reported(finding.kind):

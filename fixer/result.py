@@ -7,6 +7,7 @@ written.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from fixer.config import FixerConfig
@@ -104,8 +105,8 @@ def fix_bytes(data: bytes, config: FixerConfig) -> Result:
     output_encoding = _output_encoding(decoded.encoding, decoded.mixed, config, repaired.text)
     if decoded.encoding != output_encoding or decoded.mixed:
         label = "lines in " + decoded.encoding if decoded.mixed else decoded.encoding
-        findings.insert(0, Finding("encoding", 0, 0, "", f"{label} file, written as {output_encoding}",
-                                   decoded.confidence, True))
+        message = f"{label} file, written as {output_encoding}"
+        findings.insert(0, Finding("encoding", 0, 0, "", message, decoded.confidence, True))
     verification = verify(decoded.text, repaired.text, repaired.steps, config, output_encoding)
     output: bytes | None = None
     if verification.ok:
@@ -117,4 +118,62 @@ def fix_bytes(data: bytes, config: FixerConfig) -> Result:
                   repaired.text, repaired.steps, findings, output_encoding, output, verification)
 
 
-__all__ = ["DecodeError", "Result", "Verification", "fix_bytes", "verify"]
+#: Files larger than this are repaired in chunks that split on line boundaries.
+CHUNK_BYTES = 8 * 1024 * 1024
+
+
+def line_chunks(read: Callable[[int], bytes], size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Read through *read* and yield pieces of about *size* bytes that end on a newline.
+
+    Splitting on ``\n`` is safe for UTF-8 and the legacy CJK encodings fixer
+    reads, where the byte 0x0A is never part of a multi-byte character.
+    """
+    pending = b""
+    while True:
+        block = read(size)
+        if not block:
+            if pending:
+                yield pending
+            return
+        pending += block
+        cut = pending.rfind(b"\n")
+        if cut == -1:
+            continue
+        yield pending[: cut + 1]
+        pending = pending[cut + 1 :]
+
+
+def fix_chunks(chunks: Iterator[bytes], config: FixerConfig) -> Iterator[Result]:
+    """Repair a large input chunk by chunk (bounded memory); each result is verified alone.
+
+    Raises DecodeError when a chunk cannot be decoded, is UTF-16/32 (whose
+    lines cannot be split on a byte) or would be written in another encoding
+    than the first chunk: a file is repaired whole or not at all.
+    """
+    first_encoding: str | None = None
+    for index, chunk in enumerate(chunks):
+        result = fix_bytes(chunk, config)
+        if result.error is not None:
+            raise DecodeError(f"chunk {index + 1}: {result.error}")
+        if result.output_encoding not in ("utf-8",) and not config.keep_encoding:
+            raise DecodeError(f"{result.encoding} cannot be repaired in chunks")
+        if first_encoding is None:
+            first_encoding = result.output_encoding
+        elif result.output_encoding != first_encoding:
+            raise DecodeError(
+                f"chunk {index + 1} would be written as {result.output_encoding}, "
+                f"not {first_encoding}"
+            )
+        yield result
+
+
+__all__ = [
+    "CHUNK_BYTES",
+    "DecodeError",
+    "Result",
+    "Verification",
+    "fix_bytes",
+    "fix_chunks",
+    "line_chunks",
+    "verify",
+]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from fixer import lm
@@ -59,6 +59,10 @@ QUESTION_MARGIN = 0.5
 FOREIGN_SCRIPT_PENALTY = -3.0
 #: Characters formed from wildcard bytes must be at least this plausible on their own.
 MIN_CHAR_SCORE = -9.0
+#: Readings of one character enumerated at most; beyond that the character stays lost.
+MAX_COMBINATIONS = 4096
+#: Partial paths this far behind the best at the same byte are not extended.
+PRUNE_DELTA = 16.0
 #: Segments with more wildcards than this are left alone (the search grows with them).
 MAX_WILDCARDS = 400
 
@@ -119,6 +123,11 @@ def _char_allowed(char: str) -> bool:
     if kind == "cjk":
         return lm.get_model().char_score(char) >= MIN_CHAR_SCORE
     return True
+
+
+@lru_cache(maxsize=1 << 18)
+def _pair_llr(prev: str | None, char: str) -> float:
+    return lm.get_model().llr(prev, char)
 
 
 def _script_of(char: str) -> str:
@@ -298,33 +307,50 @@ class _Lattice:
                     self._add(edge)
 
     def _utf8_edges(self, start: int) -> Iterator[Edge]:
-        for lead in self._options(start, range(0x00, 0x80)) + self._options(start, _LEADS):
+        leads = self._options(start, range(0x00, 0x80)) + self._options(start, _LEADS)
+        by_length: dict[int, list[int]] = {}
+        for lead in leads:
             length = _utf8_length(lead)
-            if not length or start + length > self.size:
+            if length and start + length <= self.size:
+                by_length.setdefault(length, []).append(lead)
+        for length, lead_bytes in by_length.items():
+            continuations = [self._options(start + offset, _CONTINUATION) for offset in range(1, length)]
+            combinations = len(lead_bytes) * math.prod(len(options) for options in continuations)
+            if not combinations:
                 continue
-            prefixes: list[tuple[bytes, tuple[tuple[int, int], ...]]] = [
-                (bytes((lead,)), ((start, lead),) if self.segment.tokens[start] != lead else ())
+            if combinations > MAX_COMBINATIONS:
+                # Too many bytes lost in one character to tell: it stays one lost character.
+                positions = range(start, start + length)
+                wild = sum(1 for position in positions if self._wild(position))
+                question = any(position in self.segment.question_slots for position in positions)
+                yield Edge(start, start + length, REPLACEMENT, False, wild, question, ())
+                continue
+            for lead in lead_bytes:
+                yield from self._character_edges(start, lead, continuations)
+
+    def _character_edges(self, start: int, lead: int, continuations: list[list[int]]) -> Iterator[Edge]:
+        tokens = self.segment.tokens
+        prefixes: list[tuple[bytes, tuple[tuple[int, int], ...]]] = [
+            (bytes((lead,)), ((start, lead),) if tokens[start] != lead else ())
+        ]
+        for offset, options in enumerate(continuations, 1):
+            position = start + offset
+            prefixes = [
+                (data + bytes((byte,)),
+                 fills + (((position, byte),) if tokens[position] != byte else ()))
+                for data, fills in prefixes
+                for byte in options
             ]
-            for offset in range(1, length):
-                position = start + offset
-                options = self._options(position, _CONTINUATION)
-                prefixes = [
-                    (data + bytes((byte,)),
-                     fills + (((position, byte),) if self.segment.tokens[position] != byte else ()))
-                    for data, fills in prefixes
-                    for byte in options
-                ]
-                if not prefixes:
-                    break
-            for data, fills in prefixes:
-                try:
-                    char = data.decode("utf-8")
-                except UnicodeDecodeError:
-                    continue
-                if fills and (not _char_allowed(char) or not self._pairs_rejected(fills)):
-                    continue
-                question = any(pos in self.segment.question_slots for pos, _ in fills)
-                yield Edge(start, start + length, char, False, len(fills), question, fills)
+        length = len(continuations) + 1
+        for data, fills in prefixes:
+            try:
+                char = data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            if fills and (not _char_allowed(char) or not self._pairs_rejected(fills)):
+                continue
+            question = any(pos in self.segment.question_slots for pos, _ in fills)
+            yield Edge(start, start + length, char, False, len(fills), question, fills)
 
     def _pairs_rejected(self, fills: tuple[tuple[int, int], ...]) -> bool:
         """Adjacent wildcards inside one character must be rejected as a pair."""
@@ -336,8 +362,7 @@ class _Lattice:
 
     # -- scoring -----------------------------------------------------------------------
     def _llr(self, prev: str | None, edge: Edge) -> float:
-        model = lm.get_model()
-        score = model.llr(prev, edge.char)
+        score = _pair_llr(prev, edge.char)
         if not edge.literal:
             score += _PUNCT_PRIOR.get(edge.char, 0.0)
             if self.foreign and _script_of(edge.char) in self.foreign:
@@ -356,30 +381,28 @@ class _Lattice:
         """Best path, its score, and for each edge the best score of a path through it."""
         forward: dict[Edge, tuple[float, Edge | None]] = {}
         for position in range(self.size + 1):
+            arrivals = _leaders([(forward[prev][0], prev) for prev in self.edges_to[position]
+                                 if prev in forward])
             for edge in self.edges_from[position]:
                 if position == 0:
                     forward[edge] = (self._llr(self.left, edge), None)
                     continue
                 best: tuple[float, Edge | None] | None = None
-                for prev in self.edges_to[position]:
-                    if prev not in forward:
-                        continue
-                    score = forward[prev][0] + self._llr(prev.char, edge)
+                for score, prev in arrivals:
+                    score += self._llr(prev.char, edge)
                     if best is None or score > best[0]:
                         best = (score, prev)
                 if best is not None:
                     forward[edge] = best
         backward: dict[Edge, float] = {}
         for position in range(self.size, -1, -1):
+            departures = _leaders([(backward[nxt], nxt) for nxt in self.edges_from[position]
+                                   if nxt in backward])
             for edge in self.edges_to[position]:
                 if position == self.size:
                     backward[edge] = self._final(edge)
                     continue
-                scores = [
-                    self._llr(edge.char, nxt) + backward[nxt]
-                    for nxt in self.edges_from[position]
-                    if nxt in backward
-                ]
+                scores = [score + self._llr(edge.char, nxt) for score, nxt in departures]
                 if scores:
                     backward[edge] = max(scores)
         ends = [edge for edge in self.edges_to[self.size] if edge in forward]
@@ -430,6 +453,14 @@ class _Lattice:
         return total - max(rivals) if rivals else math.inf
 
 
+def _leaders(scored: list[tuple[float, Edge]]) -> list[tuple[float, Edge]]:
+    """The readings within PRUNE_DELTA of the best one: no other can lead a path by a margin."""
+    if not scored:
+        return scored
+    top = max(score for score, _ in scored)
+    return [(score, edge) for score, edge in scored if score >= top - PRUNE_DELTA]
+
+
 class _Repair(NamedTuple):
     start: int
     end: int
@@ -464,6 +495,10 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
     for edge in path:
         if edge.literal or not edge.wildcards:
             pieces.append(edge.char)
+            continue
+        if edge.char == REPLACEMENT:
+            pieces.append(REPLACEMENT)
+            lost += 1
             continue
         needed = MIN_MARGIN + (QUESTION_MARGIN if edge.question else 0.0)
         margin = lattice.margin(edge, total, through)

@@ -1,0 +1,107 @@
+"""The public Python API: names, types, explanations that replay, bytes in and verified bytes out."""
+
+from __future__ import annotations
+
+import pytest
+
+import fixer
+from fixer.explain import PlanMismatch, Step
+
+CLEAN = "数据库连接失败了，请检查网络设置。"
+MOJIBAKE = "数据库连接失败了".encode().decode("gbk")  # UTF-8 read as GBK
+
+
+def test_fix_text_repairs_utf8_read_as_gbk() -> None:
+    assert fixer.fix_text(MOJIBAKE) == "数据库连接失败了"
+
+
+def test_fix_text_leaves_clean_text_alone() -> None:
+    assert fixer.fix_text(CLEAN) == CLEAN
+    assert fixer.fix_text("") == ""
+    assert fixer.fix_text("plain ASCII, nothing to do") == "plain ASCII, nothing to do"
+
+
+def test_fix_and_explain_steps_replay() -> None:
+    damaged = f"第一行正常。\n{MOJIBAKE}\n"
+    text, steps = fixer.fix_and_explain(damaged)
+    assert text == "第一行正常。\n数据库连接失败了\n"
+    assert steps and all(isinstance(step, Step) for step in steps)
+    assert {step.kind for step in steps} == {"mojibake"}
+    assert "GBK" in steps[0].reason
+    assert fixer.apply_plan(damaged, steps) == text
+
+
+def test_apply_plan_refuses_a_plan_for_another_text() -> None:
+    _, steps = fixer.fix_and_explain(MOJIBAKE)
+    with pytest.raises(PlanMismatch):
+        fixer.apply_plan("完全不同的文字内容在这里", steps)
+
+
+def test_scan_reports_spans_in_input_offsets() -> None:
+    damaged = f"正常的开头。{MOJIBAKE}"
+    findings = fixer.scan(damaged)
+    assert len(findings) == 1
+    finding = findings[0]
+    assert finding.kind == "mojibake" and finding.repairable
+    assert damaged[finding.start : finding.end] == finding.excerpt
+    assert finding.start == len("正常的开头。")
+    assert 0 < finding.confidence <= 1
+
+
+def test_lost_data_is_reported_not_rewritten() -> None:
+    text = "文件内容锟斤拷锟斤拷已经损坏"
+    assert fixer.fix_text(text) == text
+    findings = fixer.scan(text)
+    assert [f.kind for f in findings] == ["lost-data"]
+    assert not findings[0].repairable
+    assert findings[0].excerpt == "锟斤拷锟斤拷"
+
+
+def test_options_are_validated() -> None:
+    with pytest.raises(ValueError, match="to="):
+        fixer.fix_text(CLEAN, to="klingon")
+    with pytest.raises(TypeError, match="unknown option"):
+        fixer.fix_text(CLEAN, colour="blue")
+
+
+def test_fix_bytes_decodes_gbk_and_writes_utf8() -> None:
+    data = "这是一个用GBK编码保存的文件，内容完全正常。\n".encode("gbk") * 3
+    result = fixer.fix_bytes(data)
+    assert result.encoding == "gb18030"
+    assert result.candidates and result.candidates[0].encoding == "gb18030"
+    assert result.verification.ok
+    assert result.output == data.decode("gbk").encode("utf-8")
+    assert result.findings[0].kind == "encoding"
+
+
+def test_fix_bytes_keep_encoding_writes_back_in_gbk() -> None:
+    data = "这是一个用GBK编码保存的文件，内容完全正常。\n".encode("gbk") * 3
+    result = fixer.fix_bytes(data, keep_encoding=True)
+    assert result.verification.ok
+    assert result.output is None  # nothing to repair, and the encoding is kept
+
+
+def test_fix_bytes_repairs_and_verifies() -> None:
+    data = f"{MOJIBAKE}\r\n第二行\r\n".encode()
+    result = fixer.fix_bytes(data)
+    assert result.verification.ok, result.verification.problems
+    assert result.output == "数据库连接失败了\r\n第二行\r\n".encode()
+    assert result.changed
+
+
+def test_fix_bytes_keeps_utf8_bom() -> None:
+    data = b"\xef\xbb\xbf" + MOJIBAKE.encode()
+    result = fixer.fix_bytes(data)
+    assert result.output == b"\xef\xbb\xbf" + "数据库连接失败了".encode()
+
+
+def test_fix_bytes_reports_undecodable_input() -> None:
+    result = fixer.fix_bytes(bytes(range(128, 256)) * 4)
+    assert result.output is None
+    assert not result.verification.ok
+
+
+def test_convert_uses_opencc_configs() -> None:
+    assert fixer.convert("汉字", "s2t") == "漢字"
+    assert fixer.convert("漢字", "t2s") == "汉字"
+    assert fixer.convert("软件", "s2twp") == "軟體"
