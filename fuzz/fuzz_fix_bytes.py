@@ -62,7 +62,7 @@ def make_seeds(folder: Path) -> int:
         "utf16": text.encode("utf-16"),
         "gbk": han.encode("gbk", "replace"),
         "big5": han.encode("big5", "replace"),
-        "sjis": kana.encode("shift_jis"),
+        "sjis": kana.encode("shift_jis", "replace"),
         "latin1-mojibake": text.encode().decode("latin-1").encode(),
         "cp1252-mojibake": text.encode().decode("cp1252", "replace").encode(),
         "gbk-mojibake": text.encode().decode("gbk", "replace").encode(),

@@ -139,13 +139,12 @@ def test_unrecoverable_byte_stays_replacement_character() -> None:
 
 
 def test_hard_codecs_recover_only_what_is_certain() -> None:
-    """Big5 and EUC readings destroy most bytes: what is written back must be right."""
+    """Big5 and EUC readings destroy most bytes: whatever this class writes must be right."""
     for codec in ("big5", "euc_kr", "euc_jp"):
         for clean in CHINESE[:8]:
-            repaired = fix_text(_damaged(clean, codec))
-            kept = repaired.replace(REPLACEMENT, "")
-            invented = _edit_distance(clean, kept) - (len(clean) - len(kept))
-            assert invented <= 1, (codec, clean, repaired)
+            for proposal in LOSSY.propose(_damaged(clean, codec), DEFAULT_CONFIG):
+                recovered = (proposal.after or "").replace(REPLACEMENT, "")
+                assert set(recovered) <= set(clean), (codec, clean, proposal)
 
 
 @pytest.mark.parametrize(

@@ -6,17 +6,20 @@ second save in the legacy codec turns each U+FFFD into ``?``.  Each replacement
 mark stands for one lost byte (rarely two) that the decoder rejected.
 
 Repair works on one segment of a line at a time (a maximal run of characters
-the wrong codec can encode).  The segment is encoded back with that codec and
-each replacement mark becomes a wildcard byte, restricted to the bytes the
-codec really rejects in front of the byte that follows.  A lattice then holds
-every reading of the bytes: the characters as they stand (text already repaired
-or clean) and every UTF-8 character the bytes and wildcards can form.  The
-character language model finds the best path (Viterbi over character bigrams)
-and, for each recovered character, the best path that avoids it (max-marginals).
-A recovered character is kept only with a clear margin over every alternative;
-otherwise the character stays lost and is written as one U+FFFD, which the
-lost-data class reports.  Nothing is changed unless the whole segment becomes
-clearly more plausible.
+the wrong codec can encode), for the one wrong decoder that explains the line
+best.  The segment is encoded back with that codec and each replacement mark
+becomes a wildcard byte, restricted to the bytes the codec really rejects in
+front of the byte that follows.  A lattice then holds every reading of the
+bytes: the characters as they stand (text already repaired, clean text, or a
+mark kept as one unknown character) and every UTF-8 character the bytes and
+wildcards can form (never one made of lost bytes only).  The character
+language model finds the best path (Viterbi over character bigrams) and, for
+each recovered character, the best path that avoids it (max-marginals).  A
+recovered character is kept only with a clear margin over every alternative;
+otherwise it stays lost and is written as one U+FFFD, which the lost-data class
+reports.  Segments where most bytes were lost (Big5 and EUC readings of UTF-8)
+are left alone, and nothing changes unless the segment becomes clearly more
+plausible.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from fixer import lm
 from fixer.chardata import CJK_PUNCTUATION, CODEC_FAMILIES, CODEC_LABELS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
-from fixer.damage.mojibake import _encode_char
+from fixer.damage.mojibake import encode_char
 
 #: Decoders whose replacement marks are searched, each with its own rejection rules.
 LOSSY_DECODERS: tuple[str, ...] = (
@@ -55,6 +58,9 @@ MIN_GAIN = 6.0
 MIN_MARGIN = 2.5
 #: Extra lead needed where the wildcard was a ``?`` (it may have been a real question mark).
 QUESTION_MARGIN = 0.5
+#: Score of keeping a replacement mark as it is: the reading of clean text with one
+#: unknown character, which recovered bytes must beat by MIN_MARGIN.
+KEEP_LOST = 0.0
 #: Penalty for a recovered kana or hangul character in text that has none elsewhere.
 FOREIGN_SCRIPT_PENALTY = -3.0
 #: Characters formed from wildcard bytes must be at least this plausible on their own.
@@ -63,8 +69,11 @@ MIN_CHAR_SCORE = -9.0
 MAX_COMBINATIONS = 4096
 #: Partial paths this far behind the best at the same byte are not extended.
 PRUNE_DELTA = 16.0
-#: Segments with more wildcards than this are left alone (the search grows with them).
-MAX_WILDCARDS = 400
+#: Readings kept per byte position; a search that must drop more proposes nothing.
+MAX_STATES = 256
+#: Segments where more than this share of the bytes was lost are left alone: too few
+#: bytes survive (Big5 and EUC readings of UTF-8) for the model to be sure of anything.
+MAX_DENSITY = 0.2
 
 #: Within-class preference among CJK punctuation the model scores alike (log weights),
 #: and the marks that do not end a line.
@@ -171,7 +180,7 @@ def _encode(char: str, codec: str) -> bytes | None:
     extra = _C1_REPAIRED.get(codec)
     if extra and char in extra:
         return extra[char]
-    return _encode_char(char, codec)
+    return encode_char(char, codec)
 
 
 def _question_is_wildcard(line: str, index: int, codec: str) -> bool:
@@ -246,6 +255,8 @@ class _Lattice:
         self.followers = followers
         #: Scripts absent from the rest of the text, unlikely in a recovered character.
         self.foreign: frozenset[str] = frozenset()
+        #: Set when the search dropped readings: rivals' scores are then only lower bounds.
+        self.pruned = False
         self.size = len(segment.tokens)
         self._utf8_starts = {
             segment.char_bytes[index]: char.encode("utf-8")[0]
@@ -296,9 +307,8 @@ class _Lattice:
         seen: set[tuple[int, int, str]] = set()
         for index, char in enumerate(segment.chars):
             begin, finish = segment.char_bytes[index], segment.char_bytes[index + 1]
-            if char != REPLACEMENT:
-                seen.add((begin, finish, char))
-                self._add(Edge(begin, finish, char, True, 0, False, ()))
+            seen.add((begin, finish, char))
+            self._add(Edge(begin, finish, char, True, 0, False, ()))
         for start in range(self.size):
             for edge in self._utf8_edges(start):
                 key = (edge.start, edge.end, edge.char)
@@ -314,7 +324,9 @@ class _Lattice:
             if length and start + length <= self.size:
                 by_length.setdefault(length, []).append(lead)
         for length, lead_bytes in by_length.items():
-            continuations = [self._options(start + offset, _CONTINUATION) for offset in range(1, length)]
+            continuations = [
+                self._options(start + offset, _CONTINUATION) for offset in range(1, length)
+            ]
             combinations = len(lead_bytes) * math.prod(len(options) for options in continuations)
             if not combinations:
                 continue
@@ -328,7 +340,9 @@ class _Lattice:
             for lead in lead_bytes:
                 yield from self._character_edges(start, lead, continuations)
 
-    def _character_edges(self, start: int, lead: int, continuations: list[list[int]]) -> Iterator[Edge]:
+    def _character_edges(
+        self, start: int, lead: int, continuations: list[list[int]]
+    ) -> Iterator[Edge]:
         tokens = self.segment.tokens
         prefixes: list[tuple[bytes, tuple[tuple[int, int], ...]]] = [
             (bytes((lead,)), ((start, lead),) if tokens[start] != lead else ())
@@ -343,6 +357,8 @@ class _Lattice:
             ]
         length = len(continuations) + 1
         for data, fills in prefixes:
+            if len(fills) >= length:
+                continue  # a character made only of lost bytes would be invented
             try:
                 char = data.decode("utf-8")
             except UnicodeDecodeError:
@@ -362,7 +378,9 @@ class _Lattice:
 
     # -- scoring -----------------------------------------------------------------------
     def _llr(self, prev: str | None, edge: Edge) -> float:
-        score = _pair_llr(prev, edge.char)
+        if edge.literal and edge.char == REPLACEMENT:
+            return KEEP_LOST  # an unknown character of clean text, neither good nor bad
+        score = _pair_llr(None if prev == REPLACEMENT else prev, edge.char)
         if not edge.literal:
             score += _PUNCT_PRIOR.get(edge.char, 0.0)
             if self.foreign and _script_of(edge.char) in self.foreign:
@@ -371,7 +389,7 @@ class _Lattice:
 
     def _final(self, edge: Edge) -> float:
         right = "\n" if self.right is None else self.right
-        score = lm.get_model().llr(edge.char, right)
+        score = _pair_llr(None if edge.char == REPLACEMENT else edge.char, right)
         at_line_end = right in "\r\n"
         if at_line_end and not edge.literal and edge.char in _NOT_LINE_FINAL:
             score += _LINE_FINAL_PENALTY
@@ -381,8 +399,10 @@ class _Lattice:
         """Best path, its score, and for each edge the best score of a path through it."""
         forward: dict[Edge, tuple[float, Edge | None]] = {}
         for position in range(self.size + 1):
-            arrivals = _leaders([(forward[prev][0], prev) for prev in self.edges_to[position]
-                                 if prev in forward])
+            arrivals, pruned = _leaders(
+                [(forward[prev][0], prev) for prev in self.edges_to[position] if prev in forward]
+            )
+            self.pruned |= pruned
             for edge in self.edges_from[position]:
                 if position == 0:
                     forward[edge] = (self._llr(self.left, edge), None)
@@ -396,8 +416,10 @@ class _Lattice:
                     forward[edge] = best
         backward: dict[Edge, float] = {}
         for position in range(self.size, -1, -1):
-            departures = _leaders([(backward[nxt], nxt) for nxt in self.edges_from[position]
-                                   if nxt in backward])
+            departures, pruned = _leaders(
+                [(backward[nxt], nxt) for nxt in self.edges_from[position] if nxt in backward]
+            )
+            self.pruned |= pruned
             for edge in self.edges_to[position]:
                 if position == self.size:
                     backward[edge] = self._final(edge)
@@ -453,12 +475,14 @@ class _Lattice:
         return total - max(rivals) if rivals else math.inf
 
 
-def _leaders(scored: list[tuple[float, Edge]]) -> list[tuple[float, Edge]]:
-    """The readings within PRUNE_DELTA of the best one: no other can lead a path by a margin."""
+def _leaders(scored: list[tuple[float, Edge]]) -> tuple[list[tuple[float, Edge]], bool]:
+    """The best readings that end (or start) at one byte: at most MAX_STATES, within PRUNE_DELTA."""
     if not scored:
-        return scored
-    top = max(score for score, _ in scored)
-    return [(score, edge) for score, edge in scored if score >= top - PRUNE_DELTA]
+        return scored, False
+    scored.sort(key=lambda item: -item[0])
+    top = scored[0][0]
+    kept = [(score, edge) for score, edge in scored[:MAX_STATES] if score >= top - PRUNE_DELTA]
+    return kept, len(kept) == MAX_STATES < len(scored)
 
 
 class _Repair(NamedTuple):
@@ -474,7 +498,7 @@ class _Repair(NamedTuple):
 
 def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
     wildcards = segment.tokens.count(None) + len(segment.question_slots)
-    if not wildcards or wildcards > MAX_WILDCARDS:
+    if not wildcards or wildcards > max(3, MAX_DENSITY * len(segment.tokens)):
         return None
     end_index = segment.start + len(segment.chars)
     left = line[segment.start - 1] if segment.start > 0 else None
@@ -486,15 +510,16 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
                 followers.add(encoded[0])
     lattice = _Lattice(segment, codec, left, right, frozenset(followers))
     solved = lattice.solve_consistently()
-    if solved is None:
-        return None
+    if solved is None or lattice.pruned:
+        return None  # rivals were dropped: no margin can be trusted
     total, path, through = solved
     pieces: list[str] = []
-    recovered = lost = 0
+    recovered = lost = decoded = 0
     worst = math.inf
     for edge in path:
         if edge.literal or not edge.wildcards:
             pieces.append(edge.char)
+            decoded += not edge.literal and not edge.char.isascii()
             continue
         if edge.char == REPLACEMENT:
             pieces.append(REPLACEMENT)
@@ -510,7 +535,7 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
             pieces.append(REPLACEMENT)
             lost += 1
     repaired = "".join(pieces)
-    if repaired.replace(REPLACEMENT, "") == segment.chars.replace(REPLACEMENT, ""):
+    if not recovered and not decoded:
         return None  # nothing recovered, at most lost characters merged
     gain = _gain(left, right, segment.chars, repaired)
     if gain < MIN_GAIN:

@@ -1,264 +1,571 @@
 """Misaligned double-byte damage: byte edits that ignored character boundaries.
 
-A converter working on GBK (or Big5) bytes rewrote full-width ASCII pairs
-(``A3 xx``) to half-width bytes and inserted ``(pinyin)`` after the codes of
-certain characters, and both edits also matched byte pairs straddling two
-characters.  The stream then decoded with an orphan lead byte (shown as ``?``
-or U+FFFD, sometimes swallowing the next ASCII byte) and every following pair
-shifted by one byte until it happened to resync.
+A converter working on GBK (or Big5) bytes rewrote full-width ASCII pairs to
+half-width bytes and inserted ``(pinyin)`` after the codes of certain
+characters, and both edits also matched byte pairs straddling two characters.
+The stream then decoded with orphan lead bytes (shown as ``?`` or U+FFFD,
+sometimes swallowing the next ``(`` or ``<``) and with pairs shifted by one
+byte until it happened to resync; the shift can start before the mark, inside
+the trail byte of a character.
 
-Repair works in the byte domain: the span from the orphan to the end of the
-line is mapped back to bytes, the lost byte is searched, the half-width
-substitution and the pinyin insertion are undone where the bytes say so, the
-candidate is re-decoded, and the language model picks the candidate.
+Repair inverts that process over a window around the marks.  The window is
+mapped back to the bytes the decoder saw, each mark being an unknown byte, and
+a Viterbi beam walks those bytes while rebuilding the original stream: every
+byte is kept, or (when it is ASCII and falls inside a character of the
+original) expanded back to its full-width pair, and a ``(syllable)`` that
+splits a character of the original is dropped when the syllable reads the pair
+it follows.  Only byte streams the damage could have produced survive (a mark
+must be a byte the decoder could not pair, a misaligned full-width pair must
+have been rewritten), and the language model ranks the decoded candidates.
 """
 
 from __future__ import annotations
 
-import codecs
+import functools
+import heapq
+import math
 import re
-from collections.abc import Iterator
 from typing import NamedTuple
 
 from fixer import lm
 from fixer.chardata import DOUBLE_BYTE_LEADS, FULLWIDTH_LEAD, PINYIN_LETTERS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
-from fixer.damage.pinyin import is_syllable
+from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
 
 #: Replacement marks a decoder leaves for an orphan lead byte.
 ORPHAN_MARKS = "?\ufffd"
-#: How far past the orphan a window reaches (characters); resync happens well before.
-WINDOW = 48
-#: Marks closer than this are repaired together.
-CLUSTER_GAP = 3
-#: Log-likelihood gain a repair must bring, and its lead over the runner-up.
+#: Codec used to decode each double-byte family (the damaged text was decoded with it).
+DECODERS: dict[str, str] = {"gbk": "gbk", "big5": "big5hkscs"}
+#: Characters searched before the first mark (a shift can start inside an earlier character).
+BEFORE = 10
+#: Characters after the last mark by which the stream must have resynced.
+AFTER = 40
+#: Marks closer than this are repaired in one window.
+CLUSTER_GAP = 24
+#: Log-likelihood gain a repair must bring over the text as it is.
 MIN_GAIN = 8.0
-MIN_MARGIN = 1.5
+#: Lead over the runner-up at which a repair is fully confident (a smaller lead still repairs:
+#: the best reconstruction beats leaving the debris in place).
+CONFIDENT_MARGIN = 6.0
 #: Bonus for a candidate that closes a quote or bracket left open on the line.
 BALANCE_BONUS = 6.0
-#: Partial repairs kept while searching clustered orphan marks.
-BEAM = 12
+#: Scored hypotheses kept after each character of the window, and how far (in nats) below
+#: the best one a hypothesis may fall.
+BEAM = 64
+BEAM_WIDTH = 25.0
+#: Hypotheses whose lost lead byte is not yet paired (unscored) are kept up to this many.
+PENDING_CAP = 4096
+#: Characters a lost trail byte may complete, best first, tried per hypothesis.
+LOST_TRAILS = 64
+#: pending_token of a lead byte that is a lost byte (its character is not scored yet).
+LOST = -2
 
-_ORPHAN_SITE = re.compile(f"(?<=[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e“”‘’])[{ORPHAN_MARKS}]")
-#: What a swallowed byte can be recognised as from what follows it.
-_SWALLOWED = (
-    ("(", re.compile(f"[{PINYIN_LETTERS}]{{1,6}}\\)")),
-    ("<", re.compile(r"/?[A-Za-z][A-Za-z0-9]*[ />]")),
-)
+_MARK = re.compile(f"[{ORPHAN_MARKS}]")
+#: How close to a mark a non-ASCII character must be for the mark to be searched.
+SITE_REACH = 3
+#: An annotation-shaped group: the character before it decides whether it is debris.
+_ANNOTATION = re.compile(f"(.)\\(([{PINYIN_LETTERS}]{{1,6}})\\)")
+_PINYIN_GROUP = re.compile(f"([{PINYIN_LETTERS}]{{1,6}})\\)")
+_TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[ />]")
 _PAIRS = {"”": "“", "’": "‘", "）": "（", "」": "「", "』": "『", "》": "《", "】": "【"}
+#: Log-odds of CJK stops against the language model's uniform share of its stop class
+#: (shares in running Chinese text): a lost byte often decides between 。 and 、.
+_STOP_SHARES = {"，": 0.42, "。": 0.32, "、": 0.12, "：": 0.04, "；": 0.03, "？": 0.03, "！": 0.03,
+                "．": 0.01}
+_PUNCTUATION_PRIOR = {
+    char: math.log(share * len(_STOP_SHARES)) for char, share in _STOP_SHARES.items()
+}
+#: Tag tails (``/p>``) with no ``<``: malformed markup a lost byte leaves behind.
+_ORPHAN_TAG = re.compile(r"(?<![<A-Za-z0-9/])/?[A-Za-z][A-Za-z0-9]*>")
+ORPHAN_TAG_PENALTY = 12.0
+#: Output characters a hypothesis remembers for the markup check.
+_TAIL = 12
 
 
-class Candidate(NamedTuple):
-    """One way the damaged window could have been: the text it decodes to and how."""
+class CodecTables(NamedTuple):
+    """Byte structure of one double-byte family, as the damage and its decoder saw it."""
 
-    text: str
-    how: str
+    codec: str
+    #: pair_text[(lead - 0x80) * 256 + trail]: the decoded pair, or None when invalid.
+    pair_text: list[str | None]
+    #: Valid trail bytes >= 0x80 of each lead (what a lost byte after that lead can be).
+    high_trails: dict[int, list[int]]
+    #: Full-width pairs the rewrite turned into one ASCII byte, and the inverse.
+    halfwidth: dict[tuple[int, int], int]
+    fullwidth: dict[int, tuple[int, int]]
 
 
-def _encode(text: str, codec: str) -> bytes | None:
+@functools.cache
+def tables(family: str) -> CodecTables:
+    """Decode tables of one family (built once, on first use)."""
+    codec = DECODERS[family]
+    pair_text: list[str | None] = [None] * (128 * 256)
+    high_trails: dict[int, list[int]] = {}
+    for lead in range(0x80, 0x100):
+        for trail in range(0x100):
+            try:
+                text = bytes((lead, trail)).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if len(text) == 1 and lead < 0x81:
+                continue  # single-byte extensions: not a pair
+            pair_text[(lead - 0x80) * 256 + trail] = text
+            if trail >= 0x80:
+                high_trails.setdefault(lead, []).append(trail)
+    halfwidth: dict[tuple[int, int], int] = {}
+    lead = FULLWIDTH_LEAD.get(family)
+    if lead is not None:
+        for ascii_byte in range(0x21, 0x7F):
+            if pair_text[(lead - 0x80) * 256 + ascii_byte + 0x80] is not None:
+                halfwidth[(lead, ascii_byte + 0x80)] = ascii_byte
+    else:
+        for code in range(0xFF01, 0xFF5F):
+            try:
+                encoded = chr(code).encode(family)
+            except UnicodeEncodeError:
+                continue
+            if len(encoded) == 2:
+                halfwidth[(encoded[0], encoded[1])] = code - 0xFF01 + 0x21
+    fullwidth = {ascii_byte: pair for pair, ascii_byte in halfwidth.items()}
+    return CodecTables(codec, pair_text, high_trails, halfwidth, fullwidth)
+
+
+@functools.lru_cache(maxsize=8192)
+def _encode_char(char: str, codec: str) -> bytes | None:
     try:
-        return text.encode(codec)
+        return char.encode(codec)
     except UnicodeEncodeError:
         return None
 
 
-def _decode(data: bytes, codec: str) -> str | None:
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError:
-        return None
+class Hypothesis(NamedTuple):
+    """One partial reconstruction of the original byte stream."""
+
+    score: float
+    gap: float  # lead over the best different reconstruction merged into this one
+    pending: int  # lead byte of the original waiting for its trail, or -1
+    pending_token: int  # window index of the pending byte (-1: a rewrite, LOST: a lost byte)
+    last_trail: int  # trail byte that ended the last original character, or -1
+    halved: tuple[int, int]  # last two bytes of the stream the pinyin insertion saw
+    orphan: int  # lost byte the decoder could not pair with the next byte, or -1
+    tail: str  # last output characters (line context included)
+    text_id: int  # rolling hash of the output, to tell different reconstructions apart
+    rewarded: frozenset[str]  # closers already given the balance bonus
+    history: tuple | None  # (parent history, token index, output piece, edit note, in sync)
 
 
-def _pinyin_prefix(text: str) -> int:
-    """Length of an injected ``syllable)`` or ``(syllable)`` at the start of *text* (0 if none)."""
-    match = re.match(f"\\(?([{PINYIN_LETTERS}]{{1,6}})\\)", text)
-    if match and is_syllable(match.group(1)):
-        return match.end()
-    return 0
+#: A successor hypothesis with the output it adds and a note on the edit it made.
+Successor = tuple[Hypothesis, str, str]
 
 
-def _variants(after: str, codec: str) -> Iterator[tuple[bytes, str, str]]:
-    """Ways the bytes right after an orphan byte can be restored: (prefix bytes, consumed text, how)."""
-    yield b"", "", "orphan byte"
-    skip = _pinyin_prefix(after)
-    if skip:
-        yield b"", after[:skip], "orphan byte and injected pinyin"
-    for byte, follows in _SWALLOWED:
-        if byte == "<" and follows.match(after):
-            yield byte.encode(), "", "orphan byte that swallowed '<'"
-    lead = FULLWIDTH_LEAD.get(codec)
-    if lead is not None and after[:1].isascii() and "!" <= after[:1] <= "~":
-        yield bytes([lead, ord(after[0]) + 0x80]), after[0], "orphan byte and half-width rewrite"
+class _Search:
+    """Viterbi beam over the bytes of one window, for one codec family."""
 
+    def __init__(self, family: str, line: str, start: int, end: int) -> None:
+        self.t = tables(family)
+        self.family = family
+        self.line = line
+        self.start = start
+        self.end = end
+        self.window = line[start:end]
+        self.model = lm.get_model()
+        visible = line[:end]
+        self.open_closers = frozenset(
+            closer for closer, opener in _PAIRS.items()
+            if visible.count(opener) > visible.count(closer)
+        )
 
-def _decode_prefix(data: bytes, codec: str) -> str | None:
-    """Decode *data*, allowing it to stop in the middle of a character."""
-    try:
-        return codecs.getincrementaldecoder(codec)().decode(data, final=False)
-    except UnicodeDecodeError:
-        return None
+    # -- byte-level steps ------------------------------------------------------------
+    def _emit(self, hyp: Hypothesis, text: str) -> tuple[float, str, frozenset[str], int]:
+        score = hyp.score
+        tail = hyp.tail
+        rewarded = hyp.rewarded
+        text_id = hyp.text_id
+        logp = self.model.logp
+        for char in text:
+            score += logp(tail[-1] if tail else None, char) + _PUNCTUATION_PRIOR.get(char, 0.0)
+            text_id = (text_id * 1_000_003 + ord(char)) & 0xFFFFFFFFFFFF
+            tail = (tail + char)[-_TAIL:]
+            if char in self.open_closers and char not in rewarded:
+                score += BALANCE_BONUS
+                rewarded = rewarded | {char}
+        return score, tail, rewarded, text_id
 
-
-def candidates(line_before: str, window: str, codec: str) -> list[Candidate]:
-    """Decodable repairs of *window* (which starts with an orphan mark), best first.
-
-    Orphan marks within CLUSTER_GAP characters of each other are searched
-    together with a beam over the lost bytes, scored as they decode.
-    """
-    leads = DOUBLE_BYTE_LEADS[codec]
-    scorer = WindowScorer(line_before, window)
-    beam: list[tuple[bytes, int, str]] = [(b"", 0, "")]
-    finished: list[tuple[float, Candidate]] = []
-    while beam:
-        grown: list[tuple[float, bytes, int, str]] = []
-        for data, position, how in beam:
-            after = window[position + 1 :]
-            for prefix, consumed, variant in _variants(after, codec):
-                resume = position + 1 + len(consumed)
-                for lead in leads:
-                    grown.append((0.0, data + bytes([lead]) + prefix, resume, _join(how, variant, lead)))
-        beam = []
-        scored: list[tuple[float, bytes, int, str]] = []
-        for _, data, resume, how in grown:
-            following = _next_mark(window, resume)
-            middle = _encode(window[resume:following], codec)
-            if middle is None:
-                continue
-            if following < len(window):
-                text = _decode_prefix(data + middle, codec)
-                if text is not None:
-                    scored.append((_score(line_before, text), data + middle, following, how))
-                continue
-            text = _decode(data + middle, codec)
+    def feed(self, hyp: Hypothesis, byte: int, token: int, expandable: bool) -> list[Successor]:
+        """Successors of *hyp* after the decoder-side byte *byte*: (hypothesis, output, note)."""
+        if hyp.orphan >= 0 and (byte in (0x28, 0x3C) or self._pair(hyp.orphan, byte) is not None):
+            return []  # the decoder would have paired (or swallowed) this byte
+        halved = (hyp.halved[1], byte)
+        results: list[Successor] = []
+        if hyp.pending < 0:
+            if (hyp.last_trail, byte) in self.t.halfwidth:
+                return []  # a misaligned full-width pair the rewrite would have caught
+            if byte < 0x80:
+                text = chr(byte)
+                score, tail, rewarded, text_id = self._emit(hyp, text)
+                results.append((hyp._replace(score=score, orphan=-1, halved=halved, last_trail=-1,
+                                             tail=tail, rewarded=rewarded, text_id=text_id),
+                                text, ""))
+            else:
+                results.append((hyp._replace(pending=byte, pending_token=token, orphan=-1,
+                                             halved=halved, last_trail=-1), "", ""))
+            return results
+        lead = hyp.pending
+        text = self._pair(lead, byte)
+        if text is not None and not (
+            (lead, byte) in self.t.halfwidth and hyp.pending_token != token
+        ):
+            score, tail, rewarded, text_id = self._emit(hyp, text)
+            results.append((hyp._replace(score=score, pending=-1, orphan=-1, halved=halved,
+                                         last_trail=byte, tail=tail, rewarded=rewarded,
+                                         text_id=text_id), text, ""))
+        pair = self.t.fullwidth.get(byte) if expandable else None
+        if pair is not None:
+            first, second = pair
+            text = self._pair(lead, first)
             if text is not None:
-                finished.append((scorer(text), Candidate(text, how)))
-        scored.sort(key=lambda item: -item[0])
-        beam = [(data, resume, how) for _, data, resume, how in scored[:BEAM]]
-    finished.sort(key=lambda item: -item[0])
-    return [candidate for _, candidate in finished]
+                score, tail, rewarded, text_id = self._emit(hyp, text)
+                grown = hyp._replace(score=score, pending=-1, orphan=-1, halved=halved,
+                                     last_trail=first, tail=tail, rewarded=rewarded,
+                                     text_id=text_id)
+                note = f"half-width {chr(byte)!r} was full-width"
+                if second < 0x80:
+                    more, tail, rewarded, text_id = self._emit(grown, chr(second))
+                    results.append((grown._replace(score=more, last_trail=-1, tail=tail,
+                                                   rewarded=rewarded, text_id=text_id),
+                                    text + chr(second), note))
+                else:
+                    results.append((grown._replace(pending=second, pending_token=-1), text, note))
+        return results
+
+    def _pair(self, lead: int, trail: int) -> str | None:
+        if lead < 0x80:
+            return None
+        return self.t.pair_text[(lead - 0x80) * 256 + trail]
+
+    def lost_byte(self, hyp: Hypothesis, token: int) -> list[Successor]:
+        """Successors of *hyp* when the decoder dropped a byte (the orphan mark)."""
+        results: list[Successor] = []
+        if hyp.pending < 0:
+            for byte in range(0x81, 0x100):
+                if (hyp.last_trail, byte) in self.t.halfwidth:
+                    continue
+                if hyp.orphan >= 0 and self._pair(hyp.orphan, byte) is not None:
+                    continue  # the earlier orphan would have paired with this byte
+                results.append((hyp._replace(pending=byte, pending_token=LOST, orphan=byte,
+                                             halved=(hyp.halved[1], byte), last_trail=-1),
+                                "", f"lost byte {byte:02X}"))
+            return results
+        lead = hyp.pending
+        options = []
+        for byte in self.t.high_trails.get(lead, ()):
+            if (lead, byte) in self.t.halfwidth:
+                continue
+            if hyp.orphan >= 0 and self._pair(hyp.orphan, byte) is not None:
+                continue
+            text = self.t.pair_text[(lead - 0x80) * 256 + byte]
+            assert text is not None
+            emitted = self._emit(hyp, text)
+            options.append((emitted[0], byte, text, emitted))
+        for _, byte, text, (score, tail, rewarded, text_id) in heapq.nlargest(
+            LOST_TRAILS, options, key=lambda option: option[0]
+        ):
+            results.append((hyp._replace(score=score, pending=-1, orphan=byte,
+                                         halved=(hyp.halved[1], byte), last_trail=byte,
+                                         tail=tail, rewarded=rewarded, text_id=text_id),
+                            text, f"lost byte {byte:02X}"))
+        return results
+
+    def pinyin_pair_reads(self, hyp: Hypothesis, syllable: str) -> bool:
+        """Is the pair before the insertion point a character this syllable reads?"""
+        first, second = hyp.halved
+        text = self._pair(first, second) if first >= 0 else None
+        return text is not None and len(text) == 1 and is_reading(text, syllable)
+
+    # -- the walk ----------------------------------------------------------------------
+    def run(self) -> tuple[Hypothesis, str, list[tuple[int, int, str, str]]] | None:
+        """Best reconstruction: (hypothesis, output, pieces (start, end, output, note))."""
+        before = self.line[: self.start]
+        last_trail, halved = -1, (-1, -1)
+        if before:
+            encoded = _encode_char(before[-1], self.t.codec)
+            if encoded is not None and len(encoded) == 2:
+                last_trail, halved = encoded[1], (encoded[0], encoded[1])
+            elif encoded is not None and len(before) > 1:
+                halved = (-1, encoded[-1])
+        start = Hypothesis(0.0, float("inf"), -1, -1, last_trail, halved, -1, before[-_TAIL:],
+                           0, frozenset(), None)
+        # frontier[i]: hypotheses that have consumed window[:i]
+        frontier: dict[int, dict[tuple, Hypothesis]] = {0: {self._key(start): start}}
+        window = self.window
+        for index in range(len(window) + 1):
+            current = frontier.pop(index, None)
+            if not current:
+                continue
+            hyps = self._prune(list(current.values()))
+            if index == len(window):
+                return self._finish(hyps)
+            for hyp in hyps:
+                for target, grown in self._advance(hyp, index):
+                    bucket = frontier.setdefault(target, {})
+                    key = self._key(grown)
+                    other = bucket.get(key)
+                    if other is None:
+                        bucket[key] = grown
+                    elif grown.text_id == other.text_id:
+                        if grown.score > other.score:
+                            bucket[key] = grown
+                    elif grown.score > other.score:
+                        bucket[key] = grown._replace(gap=min(grown.gap, grown.score - other.score))
+                    else:
+                        bucket[key] = other._replace(gap=min(other.gap, other.score - grown.score))
+        return None
+
+    @staticmethod
+    def _key(hyp: Hypothesis) -> tuple:
+        return (hyp.pending, hyp.last_trail, hyp.halved, hyp.orphan, hyp.tail[-1:],
+                hyp.pending_token)
+
+    @staticmethod
+    def _prune(hyps: list[Hypothesis]) -> list[Hypothesis]:
+        scored = [hyp for hyp in hyps if not (hyp.pending >= 0 and hyp.pending_token == LOST)]
+        waiting = [hyp for hyp in hyps if hyp.pending >= 0 and hyp.pending_token == LOST]
+        kept = heapq.nlargest(BEAM, scored, key=lambda hyp: hyp.score)
+        if kept:
+            floor = kept[0].score - BEAM_WIDTH
+            kept = [hyp for hyp in kept if hyp.score >= floor]
+        if len(waiting) > PENDING_CAP:
+            waiting = heapq.nlargest(PENDING_CAP, waiting, key=lambda hyp: hyp.score)
+        return kept + waiting
+
+    def _advance(self, hyp: Hypothesis, index: int) -> list[tuple[int, Hypothesis]]:
+        """Every way to consume the window character at *index* (or a pinyin group from it)."""
+        window = self.window
+        char = window[index]
+        out: list[tuple[int, Hypothesis]] = []
+
+        def record(target: int, grown: Hypothesis, piece: str, note: str) -> None:
+            in_sync = grown.pending < 0 and grown.orphan < 0
+            out.append((target, grown._replace(history=(hyp.history, index, target, piece, note,
+                                                        in_sync))))
+
+        def drop_pinyin(base: Hypothesis, group_start: int, piece: str, note: str) -> bool:
+            """Handle an injected ``(syllable)``; True when it applies at all."""
+            match = _PINYIN_GROUP.match(window, group_start)
+            if match is None or not is_syllable(match.group(1)):
+                return False
+            if not self.pinyin_pair_reads(base, match.group(1)):
+                return False
+            if base.pending < 0 and base.last_trail >= 0 and base.last_trail == base.halved[1]:
+                # Inserted after a whole character: kept for the pinyin class, invisible to scoring.
+                kept = base._replace(halved=(-1, 0x29), last_trail=-1, orphan=-1)
+                record(match.end(), kept, piece + "(" + window[group_start : match.end()], note)
+                return True
+            extra = f"injected pinyin ({match.group(1)}) removed"
+            record(match.end(), base, piece, f"{note}; {extra}" if note else extra)
+            return True
+
+        if char in ORPHAN_MARKS:
+            after = window[index + 1 :]
+            # Markup after the mark lost its '<' unless the mark swallowed it (a tag tail
+            # is not evidence about anything else, so the penalty is charged here, once).
+            tag_tail = bool(_TAG_AFTER.match(after))
+            unswallowed = ORPHAN_TAG_PENALTY if tag_tail else 0.0
+            for grown, piece, note in self.lost_byte(hyp, index):
+                record(index + 1, grown._replace(score=grown.score - unswallowed), piece, note)
+                swallowed = grown._replace(orphan=-1)
+                if _PINYIN_GROUP.match(after):
+                    drop_pinyin(swallowed, index + 1, piece, note + " that swallowed '('")
+                    for again, more, extra in self.feed(swallowed, 0x28, index, False):
+                        record(index + 1, again, piece + more,
+                               note + " that swallowed '('" + (f"; {extra}" if extra else ""))
+                if tag_tail:
+                    for again, more, extra in self.feed(swallowed, 0x3C, index, False):
+                        record(index + 1, again, piece + more,
+                               note + " that swallowed '<'" + (f"; {extra}" if extra else ""))
+            if char == "?" or hyp.pending < 0:
+                literal: list[tuple[int, Hypothesis]] = []
+                self._plain(hyp, index, char, lambda t, g, p, n: literal.append((t, g, p, n)))
+                for target, grown, piece, note in literal:
+                    record(target, grown._replace(score=grown.score - unswallowed), piece, note)
+            return out
+        if char == "(" and drop_pinyin(hyp, index + 1, "", "") and hyp.pending < 0:
+            return out
+        self._plain(hyp, index, char, record)
+        return out
+
+    def _plain(self, hyp: Hypothesis, index: int, char: str, record) -> None:
+        """Consume a visible character through its bytes in the codec."""
+        encoded = _encode_char(char, self.t.codec)
+        if encoded is None:
+            if hyp.pending >= 0 or hyp.orphan >= 0:
+                return
+            score, tail, rewarded, text_id = self._emit(hyp, char)
+            record(index + 1, hyp._replace(score=score, last_trail=-1, halved=(-1, -1), tail=tail,
+                                           rewarded=rewarded, text_id=text_id), char, "")
+            return
+        states: list[Successor] = [(hyp, "", "")]
+        for byte in encoded:
+            grown_states = []
+            for state, piece, note in states:
+                for grown, more, extra in self.feed(state, byte, index, 0x21 <= byte <= 0x7E):
+                    grown_states.append((grown, piece + more, f"{note}; {extra}" if note and extra
+                                         else note or extra))
+            states = grown_states
+        for grown, piece, note in states:
+            record(index + 1, grown, piece, note)
+
+    def _finish(self, hyps: list[Hypothesis]) -> tuple[Hypothesis, str, list] | None:
+        following = self.line[self.end : self.end + 1]
+        first_byte = -1
+        if following:
+            encoded = _encode_char(following, self.t.codec)
+            first_byte = encoded[0] if encoded else -1
+        finals: list[Hypothesis] = []
+        for hyp in hyps:
+            if hyp.pending >= 0:
+                continue
+            if hyp.orphan >= 0 and first_byte >= 0 and (
+                first_byte in (0x28, 0x3C) or self._pair(hyp.orphan, first_byte) is not None
+            ):
+                continue
+            if first_byte >= 0 and (hyp.last_trail, first_byte) in self.t.halfwidth:
+                continue
+            score = hyp.score
+            if following:
+                score += self.model.logp(hyp.tail[-1] if hyp.tail else None, following)
+            finals.append(hyp._replace(score=score))
+        if not finals:
+            return None
+        finals.sort(key=lambda hyp: -hyp.score)
+        best = finals[0]
+        for other in finals[1:]:
+            if other.text_id != best.text_id:
+                best = best._replace(gap=min(best.gap, best.score - other.score))
+                break
+        pieces = []
+        node = best.history
+        while node is not None:
+            parent, index, target, piece, note, in_sync = node
+            pieces.append((index, target, piece, note, in_sync))
+            node = parent
+        pieces.reverse()
+        return best, "".join(piece[2] for piece in pieces), pieces
 
 
-class WindowScorer:
-    """Scores candidates for one window, reusing the score of the tail they share with it.
+class Repair(NamedTuple):
+    """The best reconstruction of a window and its edits against the window."""
 
-    A candidate re-decodes the same bytes as the window, so after the stream
-    resyncs it is the window's own text; only the part before that is scored afresh.
-    """
-
-    def __init__(self, line_before: str, window: str) -> None:
-        self.line_before = line_before
-        self.window = window
-        model = lm.get_model()
-        # tail[k]: log-probability of window[k:] given window[k - 1].
-        self.tail = [0.0] * (len(window) + 1)
-        for index in range(len(window) - 1, 0, -1):
-            self.tail[index] = self.tail[index + 1] + model.logp(window[index - 1], window[index])
-
-    def __call__(self, text: str) -> float:
-        shared = min(_common_suffix(self.window, text), len(self.window) - 1)
-        if shared <= 0:
-            return _log_probability(self.line_before, text) + _structure(self.line_before, text)
-        head = text[: len(text) - shared]
-        tail_start = len(self.window) - shared
-        score = _log_probability(self.line_before, head + self.window[tail_start : tail_start + 1])
-        return score + self.tail[tail_start + 1] + _structure(self.line_before, text)
+    text: str
+    score: float
+    runner_up: float
+    edits: list[tuple[int, int, str, str]]  # (start, end, replacement, note) in window offsets
 
 
-def _next_mark(window: str, start: int) -> int:
-    """Index of the next orphan mark close enough to repair together, else len(window)."""
-    for index in range(start, min(len(window), start + CLUSTER_GAP + 1)):
-        if window[index] in ORPHAN_MARKS:
-            return index
-    return len(window)
+def _edits(window: str, pieces: list) -> list[tuple[int, int, str, str]]:
+    """Group consecutive pieces between in-sync points into edits where the text changed."""
+    edits: list[tuple[int, int, str, str]] = []
+    group_start, group_text, notes = 0, [], []
+    for index, target, piece, note, in_sync in pieces:
+        if not group_text and not notes:
+            group_start = index
+        group_text.append(piece)
+        if note:
+            notes.append(note)
+        if in_sync:
+            replacement = "".join(group_text)
+            if replacement != window[group_start:target]:
+                edits.append((group_start, target, replacement, "; ".join(notes)))
+            group_text, notes = [], []
+    if group_text:
+        target = pieces[-1][1]
+        replacement = "".join(group_text)
+        if replacement != window[group_start:target]:
+            edits.append((group_start, target, replacement, "; ".join(notes)))
+    return edits
 
 
-def _join(how: str, variant: str, lead: int) -> str:
-    step = f"{variant}, lost byte {lead:02X}"
-    return f"{how}; {step}" if how else step
+def repair_window(line: str, start: int, end: int) -> Repair | None:
+    """Best repair of ``line[start:end]`` over every double-byte family, or None."""
+    best: Repair | None = None
+    others: list[float] = []
+    for family in DOUBLE_BYTE_LEADS:
+        if family not in DECODERS:
+            continue
+        codec = DECODERS[family]
+        if any(char not in ORPHAN_MARKS and _encode_char(char, codec) is None
+               for char in line[start:end]):
+            continue  # not text a decoder of this family produced
+        found = _Search(family, line, start, end).run()
+        if found is None:
+            continue
+        hyp, text, pieces = found
+        if best is None or hyp.score > best.score:
+            if best is not None:
+                others.append(best.score)
+            best = Repair(text, hyp.score, hyp.score - hyp.gap, _edits(line[start:end], pieces))
+        else:
+            others.append(hyp.score)
+    if best is None:
+        return None
+    if others:
+        best = best._replace(runner_up=max(best.runner_up, *others))
+    return best
 
 
-def _balance(line_before: str, text: str) -> float:
-    """Reward closing a quote or bracket that is open on the line before the window."""
-    bonus = 0.0
-    for closer, opener in _PAIRS.items():
-        if line_before.count(opener) > line_before.count(closer) and closer in text[:4]:
-            bonus += BALANCE_BONUS
-    return bonus
-
-
-#: Tag tails (``/p>``) with no ``<``: malformed markup a lost byte leaves behind.
-_ORPHAN_TAG = re.compile(r"(?<![<A-Za-z0-9/])/?[A-Za-z][A-Za-z0-9]*>")
-ORPHAN_TAG_PENALTY = 12.0
-
-
-def _log_probability(line_before: str, text: str) -> float:
-    """Log-probability of *text* after the line so far.
-
-    Candidates explain the same bytes, so they are ranked by plain
-    log-probability (not by likelihood ratio, which would favour candidates
-    with more Han characters).
-    """
+def _literal_score(line: str, start: int, end: int) -> float:
+    """Log-probability of the window as it is, with the structural terms."""
     model = lm.get_model()
-    previous = line_before[-1:] or None
+    before = line[:start]
+    previous = before[-1:] or None
     total = 0.0
-    for char in text:
-        total += model.logp(previous, char)
+    for char in _without_annotations(line[start : end + 1]):
+        total += model.logp(previous, char) + _PUNCTUATION_PRIOR.get(char, 0.0)
         previous = char
-    return total
+    window = line[start:end]
+    visible = line[:end]
+    for closer, opener in _PAIRS.items():
+        if visible.count(opener) > visible.count(closer) and closer in window:
+            total += BALANCE_BONUS
+    context = before[-_TAIL:] + window
+    tags = len(_ORPHAN_TAG.findall(context)) - len(_ORPHAN_TAG.findall(before[-_TAIL:]))
+    return total - ORPHAN_TAG_PENALTY * tags
 
 
-def _structure(line_before: str, text: str) -> float:
-    """Quote balance and markup well-formedness, which a character bigram cannot see."""
-    return _balance(line_before, text) - ORPHAN_TAG_PENALTY * len(_ORPHAN_TAG.findall(text))
+def _without_annotations(text: str) -> str:
+    """*text* without the ``(syllable)`` annotations that read the character before them."""
+    return _ANNOTATION.sub(
+        lambda m: m.group(1) if is_reading(m.group(1), m.group(2)) else m.group(0), text
+    )
 
 
-def _score(line_before: str, text: str) -> float:
-    return _log_probability(line_before, text) + _structure(line_before, text)
+def _near_non_ascii(line: str, index: int) -> bool:
+    """Is there a non-ASCII character other than a mark within SITE_REACH of *index*?"""
+    around = line[max(0, index - SITE_REACH) : index] + line[index + 1 : index + 1 + SITE_REACH]
+    return any(ord(char) >= 0x80 and char not in ORPHAN_MARKS for char in around)
 
 
-def _damage_evident(window: str) -> bool:
-    """Is there damage after the orphan mark (shifted garbage, pinyin debris, orphan tag)?"""
-    rest = window[1:]
-    if _pinyin_prefix(rest) or any(f.match(rest) for b, f in _SWALLOWED if b == "<"):
-        return True
-    if rest[:1] in "!\"#$%&'*+,-./:;=@[\\]^_`{|}~" and rest[:1] != "":
-        return True
-    garbage = rest[:8]
-    model = lm.get_model()
-    return bool(garbage) and model.mean_score(garbage) < lm.thresholds()["clean_min"]
-
-
-def repair_window(line_before: str, window: str) -> tuple[str, str, float] | None:
-    """Best repair of *window* (starting at an orphan mark): (text, how, confidence), or None."""
-    if not _damage_evident(window):
-        return None
-    scorer = WindowScorer(line_before, window)
-    original = _score(line_before, window)
-    ranked: list[tuple[float, Candidate]] = []
-    for codec in DOUBLE_BYTE_LEADS:
-        for candidate in candidates(line_before, window, codec)[:BEAM]:
-            ranked.append((scorer(candidate.text), candidate))
-    if not ranked:
-        return None
-    ranked.sort(key=lambda item: -item[0])
-    best_score, best = ranked[0]
-    runner_up = ranked[1][0] if len(ranked) > 1 else original
-    if best_score - original < MIN_GAIN or best_score - runner_up < MIN_MARGIN:
-        return None
-    confidence = min(1.0, (best_score - runner_up) / (4 * MIN_MARGIN))
-    return best.text, best.how, confidence
-
-
-def _common_suffix(a: str, b: str) -> int:
-    count = 0
-    while count < min(len(a), len(b)) and a[-1 - count] == b[-1 - count]:
-        count += 1
-    return count
+def _windows(line: str) -> list[tuple[int, int]]:
+    """Windows around clusters of orphan marks in one line (without its line break)."""
+    sites = [mark.start() for mark in _MARK.finditer(line) if _near_non_ascii(line, mark.start())]
+    # Pinyin after a character it does not read: inserted after a pair straddling two characters.
+    sites += [
+        match.start(2) - 1 for match in _ANNOTATION.finditer(line)
+        if not is_reading(match.group(1), match.group(2)) and _near_non_ascii(line, match.start(1))
+    ]
+    sites.sort()
+    windows: list[tuple[int, int]] = []
+    for site in sites:
+        if windows and site - BEFORE < windows[-1][1]:
+            windows[-1] = (windows[-1][0], min(len(line), site + AFTER))
+            continue
+        windows.append((max(0, site - BEFORE), min(len(line), site + AFTER)))
+    return windows
 
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
-    """Propose byte-domain repairs for every orphan mark with damage after it."""
+    """Propose byte-domain repairs for clusters of orphan marks with damage around them."""
     if "?" not in text and "\ufffd" not in text:
         return []
     proposals: list[Proposal] = []
@@ -266,31 +573,63 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     for line in text.splitlines(keepends=True):
         proposals.extend(_line_proposals(line, offset))
         offset += len(line)
+    if proposals and "(" in text:
+        proposals = _reannotate(text, proposals)
     return proposals
+
+
+def _reannotate(text: str, proposals: list[Proposal]) -> list[Proposal]:
+    """Give restored characters the annotation the document gives them everywhere else.
+
+    The converter scanned bytes left to right, so a pinyin inserted after a misaligned pair
+    skipped the annotation of the character that pair started in.  Restoring that
+    annotation lets the document-level pinyin repair treat every occurrence alike.
+    """
+    annotated = annotation_pattern_holds(text)
+    if not annotated:
+        return proposals
+    syllables: dict[str, str] = {}
+    for match in _ANNOTATION.finditer(text):
+        if match.group(1) in annotated and is_reading(match.group(1), match.group(2)):
+            syllables.setdefault(match.group(1), match.group(2))
+    result = []
+    for proposal in proposals:
+        after = proposal.after or ""
+        following = text[proposal.end : proposal.end + 1]
+        pieces = []
+        for index, char in enumerate(after):
+            pieces.append(char)
+            next_char = after[index + 1] if index + 1 < len(after) else following
+            if char in syllables and next_char != "(":
+                pieces.append(f"({syllables[char]})")
+        result.append(proposal._replace(after="".join(pieces)))
+    return result
 
 
 def _line_proposals(line: str, offset: int) -> list[Proposal]:
     proposals: list[Proposal] = []
-    position = 0
-    while True:
-        match = _ORPHAN_SITE.search(line, position)
-        if match is None:
-            return proposals
-        start = match.start()
-        end = min(len(line.rstrip("\r\n")), start + WINDOW)
-        window = line[start:end]
-        repaired = repair_window(line[:start], window)
-        if repaired is None:
-            position = start + 1
+    body = line.rstrip("\r\n")
+    line = body + "\n"  # a line end (or the end of the text) follows the last window
+    for start, end in _windows(body):
+        repaired = repair_window(line, start, end)
+        if repaired is None or not repaired.edits:
             continue
-        new_text, how, confidence = repaired
-        same = _common_suffix(window, new_text)
-        old_end = end - same
-        new_text = new_text[: len(new_text) - same]
-        proposals.append(
-            Proposal(offset + start, offset + old_end, new_text, f"misaligned double-byte edit: {how}", confidence)
-        )
-        position = max(old_end, start + 1)
+        gain = repaired.score - _literal_score(line, start, end)
+        margin = repaired.score - repaired.runner_up
+        if gain < MIN_GAIN:
+            continue
+        confidence = min(1.0, 0.5 + 0.5 * margin / CONFIDENT_MARGIN)
+        for edit_start, edit_end, replacement, note in repaired.edits:
+            proposals.append(
+                Proposal(
+                    offset + start + edit_start,
+                    offset + start + edit_end,
+                    replacement,
+                    f"misaligned double-byte edit: {note or 're-paired bytes'}",
+                    confidence,
+                )
+            )
+    return proposals
 
 
 MISALIGNED = DamageClass(

@@ -56,13 +56,17 @@ def is_suspicious(text: str) -> bool:
 _ENCODED: dict[str, dict[str, bytes | None]] = {}
 
 
-def _encode_char(char: str, codec: str) -> bytes | None:
+def encode_char(char: str, codec: str) -> bytes | None:
+    """*char* encoded with *codec* (cached), or None when the codec has no such character.
+
+    U+FFFD is never encodable: it marks bytes a decoder already lost.
+    """
     table = _ENCODED.setdefault(codec, {})
     try:
         return table[char]
     except KeyError:
         try:
-            encoded: bytes | None = char.encode(codec)
+            encoded: bytes | None = None if char == "\ufffd" else char.encode(codec)
         except UnicodeEncodeError:
             encoded = None
         table[char] = encoded
@@ -75,7 +79,7 @@ def _segments(line: str, codec: str) -> Iterator[tuple[int, bytes, list[int]]]:
     buffer = bytearray()
     boundaries: list[int] = [0]
     for index, char in enumerate(line):
-        encoded = _encode_char(char, codec)
+        encoded = encode_char(char, codec)
         if encoded is None:
             if len(boundaries) > 1:
                 yield start, bytes(buffer), boundaries
@@ -101,11 +105,15 @@ def decode_runs(line: str, wrong: str, true: str) -> Iterator[tuple[int, int, st
             if begin not in position:
                 continue
             if finish not in position:
-                # The last wrongly-decoded character may have swallowed a following ASCII byte.
+                # The last wrongly-decoded character may have swallowed a following ASCII
+                # byte; otherwise pull the end back to the last shared boundary.
                 later = [b for b in boundaries if b > finish]
-                if not later or not data[finish : later[0]].isascii():
-                    continue
-                finish = later[0]
+                if later and data[finish : later[0]].isascii():
+                    finish = later[0]
+                else:
+                    finish = max(b for b in boundaries if b <= finish)
+                    if finish <= begin:
+                        continue
             try:
                 decoded = data[begin:finish].decode(true)
             except UnicodeDecodeError:
