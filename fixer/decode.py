@@ -12,7 +12,9 @@ from __future__ import annotations
 import codecs
 from typing import NamedTuple
 
-from fixer.chardata import CODEC_FAMILIES
+from fixer.chardata import CJK_CODECS, CODEC_FAMILIES
+
+CJK_CODEC_NAMES = frozenset(CJK_CODECS.values())
 
 #: Byte-order marks, longest first, with the codec that decodes the text after them.
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -106,14 +108,18 @@ def decode(data: bytes, encoding: str = "auto") -> Decoded:
     mixed = _decode_mixed_lines(data, candidates)
     if mixed is not None:
         return mixed
-    for candidate in candidates:
-        if candidate.confidence < MIN_CONFIDENCE:
-            continue
+    # A CJK reading the language model finds plausible beats a Western one (charset-normalizer
+    # sometimes ranks mac_latin2 above cp932); then any reading it is confident about.
+    for candidate in sorted(candidates, key=lambda c: c.encoding not in CJK_CODEC_NAMES):
         try:
             text = data.decode(candidate.encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        return Decoded(text, candidate.encoding, b"", candidate.confidence, tuple(candidates))
+        if candidate.encoding in CJK_CODEC_NAMES and _plausible_lines([text]):
+            return Decoded(text, candidate.encoding, b"", max(candidate.confidence, MIN_CONFIDENCE),
+                           tuple(candidates))
+        if candidate.confidence >= MIN_CONFIDENCE:
+            return Decoded(text, candidate.encoding, b"", candidate.confidence, tuple(candidates))
     weighed = ", ".join(f"{c.encoding} {c.confidence:.2f}" for c in candidates[:4]) or "none"
     raise DecodeError(f"no confident encoding (weighed: {weighed})")
 

@@ -9,6 +9,11 @@ from fixer.damage import DAMAGE_CLASSES, REPEATED
 from fixer.explain import Edit, Finding, Step, edits_to_steps
 
 
+#: Passes over all classes: a repair can expose damage an earlier class could not see
+#: (a decoded span revealing pinyin, say); repairing to a fixed point keeps fix idempotent.
+MAX_PASSES = 3
+
+
 class Repair(NamedTuple):
     """The outcome of repairing one text.
 
@@ -44,6 +49,25 @@ def repair(text: str, config: FixerConfig) -> Repair:
     reports: list[tuple[int, Finding]] = []
     if text.isascii():
         return Repair(text, steps, [])
+    for _ in range(MAX_PASSES):
+        before = len(steps)
+        text = _one_pass(text, config, steps, reports)
+        if len(steps) == before:
+            break
+    findings = []
+    seen = set()
+    for upto, finding in reports:
+        start, end = original_span(steps, upto, finding.start, finding.end)
+        if (finding.kind, start, end) in seen:
+            continue
+        seen.add((finding.kind, start, end))
+        findings.append(finding._replace(start=start, end=end))
+    return Repair(text, steps, findings)
+
+
+def _one_pass(text: str, config: FixerConfig, steps: list[Step],
+              reports: list[tuple[int, Finding]]) -> str:
+    """Run every damage class once, appending to *steps* and *reports*; return the text."""
     for damage in DAMAGE_CLASSES:
         if not damage.applies(config):
             continue
@@ -74,11 +98,7 @@ def repair(text: str, config: FixerConfig) -> Repair:
                 break
             text, new_steps = edits_to_steps(damage.name, text, edits)
             steps.extend(new_steps)
-    findings = []
-    for upto, finding in reports:
-        start, end = original_span(steps, upto, finding.start, finding.end)
-        findings.append(finding._replace(start=start, end=end))
-    return Repair(text, steps, findings)
+    return text
 
 
 def fix_and_explain(text: str, config: FixerConfig | None = None, **options: Any) -> tuple[str, list[Step]]:

@@ -25,6 +25,8 @@ from fixer.damage.base import DamageClass, Proposal, resolve_overlaps
 MIN_GAIN = 6.0
 #: Bonus for a span read with the codec pair that explains most of the document.
 DOMINANT_BONUS = 20.0
+#: High characters in runs a Western span needs before a legacy CJK reading is tried.
+MIN_HIGH_IN_RUNS = 4
 #: Share of a Western run that well-formed UTF-8 must cover to rule out legacy readings.
 UTF8_PRECEDENCE = 0.8
 #: A candidate must decode to at least this many CJK characters: one character from a
@@ -44,6 +46,9 @@ def _suspicious_pattern() -> re.Pattern[str]:
     common = "".join(sorted(lm.common_chars()))
     safe = re.escape(common) if common else ""
     return re.compile(f"[^\\x00-\\x7f{safe}\u3000-\u303f\uff01-\uff5e“”‘’…—·]")
+
+
+_HIGH_RUN = re.compile(f"(?:{_WESTERN_HIGH.pattern})+")
 
 
 def is_suspicious(text: str) -> bool:
@@ -129,6 +134,19 @@ def _covered(spans: list[tuple[int, int]], start: int, end: int) -> float:
     return len(covered) / max(1, end - start)
 
 
+def _high_runs_dominate(span: str) -> bool:
+    """Are the high characters of *span* mostly in runs, as in legacy CJK read as Latin-1?
+
+    Every CJK character has a high lead byte, so such mojibake is runs of high
+    characters (``¾²Ò¹``, ``¦Ñ§^¦Ñ``); a European word has single accented
+    letters between ASCII ones (``järjestetty``), whose bytes can pair into a
+    CJK character by coincidence.
+    """
+    in_runs = sum(len(run) for run in _HIGH_RUN.findall(span) if len(run) >= 2)
+    high = len(_WESTERN_HIGH.findall(span))
+    return in_runs >= MIN_HIGH_IN_RUNS and in_runs >= 0.6 * high
+
+
 def _cuts_western_run(line: str, start: int, end: int) -> bool:
     """Does a legacy decode of Western mojibake leave high characters of its run undecoded?
 
@@ -137,6 +155,10 @@ def _cuts_western_run(line: str, start: int, end: int) -> bool:
     """
     before = line[start - 1 : start]
     after = line[end : end + 1]
+    if "\ufffd" in (before, after):
+        # Latin-1 and Windows-1252 never produce U+FFFD: a UTF-8 decoder lost bytes here,
+        # so these bytes were UTF-8, not a legacy CJK encoding.
+        return True
     return bool(_WESTERN_HIGH.match(before) or _WESTERN_HIGH.match(after))
 
 
@@ -176,6 +198,7 @@ def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
             elif western and (
                 _covered(utf8_spans, start, end) >= UTF8_PRECEDENCE
                 or _cuts_western_run(line, start, end)
+                or not _high_runs_dominate(line[start:end])
             ):
                 continue
             label = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"

@@ -1,0 +1,108 @@
+"""Misaligned double-byte damage: simulated byte rewrites are undone, clean text is left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+import fixer
+from fixer.config import make_config
+from fixer.damage.misaligned import MISALIGNED, propose
+
+
+def _halve(data: bytes) -> bytes:
+    """Rewrite GBK full-width ASCII (A3 xx) to half-width at every byte offset."""
+    out, index = bytearray(), 0
+    while index < len(data):
+        if data[index] == 0xA3 and index + 1 < len(data) and data[index + 1] >= 0xA1:
+            out.append(data[index + 1] - 0x80)
+            index += 2
+        else:
+            out.append(data[index])
+            index += 1
+    return bytes(out)
+
+
+def _annotate(data: bytes, readings: dict[str, str]) -> bytes:
+    """Insert ``(syllable)`` after the GBK code of each given character, at every byte offset."""
+    codes = {
+        char.encode("gbk"): f"({syllable})".encode("gbk") for char, syllable in readings.items()
+    }
+    out, index = bytearray(), 0
+    while index < len(data):
+        pair = data[index : index + 2]
+        if pair in codes:
+            out += pair + codes[pair]
+            index += 2
+        else:
+            out.append(data[index])
+            index += 1
+    return bytes(out)
+
+
+def _decode_with_orphans(data: bytes) -> str:
+    """Decode GBK pair by pair; an undecodable lead byte becomes '?' and swallows '(' or '<'."""
+    out, index = [], 0
+    while index < len(data):
+        if data[index] < 0x80:
+            out.append(chr(data[index]))
+            index += 1
+            continue
+        try:
+            out.append(data[index : index + 2].decode("gbk"))
+            index += 2
+        except UnicodeDecodeError:
+            out.append("?")
+            swallow = index + 1 < len(data) and data[index + 1] in b"(<"
+            index += 2 if swallow else 1
+    return "".join(out)
+
+
+def damage(text: str, readings: dict[str, str] | None = None) -> str:
+    """The converter's byte rewrites on the GBK bytes of *text*, decoded as the crawler did."""
+    return _decode_with_orphans(_annotate(_halve(text.encode("gbk")), readings or {}))
+
+
+@pytest.mark.parametrize(
+    ("clean", "readings"),
+    [
+        ("白日依山盡,黃河入海流。\n", {}),  # half-width byte hidden in a trail byte
+        ("至3月5日結束,共計40天。預計全國鐵路發送旅客4.8億人次。", {}),
+        ("這是一項長期工作,要推動東北全面振興。", {"訓": "xùn"}),  # pinyin across a boundary
+    ],
+)
+def test_simulated_damage_is_undone(clean: str, readings: dict[str, str]) -> None:
+    damaged = damage(clean, readings)
+    assert damaged != clean
+    assert "?" in damaged
+    assert fixer.fix_text(damaged) == clean
+
+
+def test_misaligned_edits_explain_lost_bytes() -> None:
+    damaged = damage("白日依山盡,黃河入海流。\n")
+    proposals = propose(damaged, make_config(None))
+    assert proposals
+    for proposal in proposals:
+        assert "lost byte" in proposal.message
+        assert 0.0 < proposal.confidence <= 1.0
+        assert damaged[proposal.start : proposal.end] != proposal.after
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你今天去哪裏?我們一起去吧。",
+        "這個問題?還沒有答案?\n下一行也很正常。",
+        "什麼是“人工智能”?它能做什麼?",
+        "价格是多少?请告诉我。",
+        "ASCII only? yes.",
+        "안 그래도 얼마 전에 봐??? 정말",
+    ],
+)
+def test_question_marks_in_clean_text_stay(text: str) -> None:
+    assert propose(text, make_config(None)) == []
+    assert fixer.fix_text(text) == text
+
+
+def test_class_is_registered_under_its_name() -> None:
+    assert MISALIGNED.name == "misaligned"
+    assert MISALIGNED.propose is propose
