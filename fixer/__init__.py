@@ -40,7 +40,7 @@ __all__ = [
 
 
 def fix_bytes(data: bytes, config: FixerConfig | None = None, **options: Any) -> Result:
-    """Decode raw file contents, repair them and verify the repair (see :class:`fixer.result.Result`)."""
+    """Decode raw file contents, repair and verify them (see :class:`fixer.result.Result`)."""
     from fixer.result import fix_bytes as _fix_bytes
 
     return _fix_bytes(data, make_config(config, **options))

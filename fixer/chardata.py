@@ -92,7 +92,7 @@ MULTIBYTE_SEQUENCE: dict[str, bytes] = {
 
 
 def well_formed_run(codec: str) -> re.Pattern[bytes]:
-    """A bytes pattern matching maximal well-formed runs holding at least one multi-byte sequence."""
+    """A bytes pattern for maximal well-formed runs that hold at least one multi-byte sequence."""
     seq = MULTIBYTE_SEQUENCE[codec]
     return re.compile(rb"(?:" + seq + rb")(?:[\x20-\x7e]*(?:" + seq + rb"))*")
 

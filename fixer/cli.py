@@ -7,6 +7,7 @@ whatever the number of jobs.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -18,7 +19,13 @@ from typing import Any, NamedTuple
 
 import click
 
-from fixer.config import PUNCT_POLICIES, SCRIPT_TARGETS, FixerConfig, load_pyproject_settings
+from fixer import config as _config
+from fixer.config import (
+    PUNCT_POLICIES,
+    SCRIPT_TARGETS,
+    FixerConfig,
+    load_pyproject_settings,
+)
 
 #: Below this many files the work runs in-process: a pool costs more than it saves.
 PARALLEL_THRESHOLD = 16
@@ -51,8 +58,9 @@ def unified_diff(path: str, before: str, after: str) -> str:
         fromfile=f"a/{path}",
         tofile=f"b/{path}",
     )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                   for line in lines)
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def colorize_diff(diff: str) -> str:
@@ -72,7 +80,9 @@ def colorize_diff(diff: str) -> str:
     return "".join(out)
 
 
-def _finding_records(shown: str, original: str, findings: Iterable[Any]) -> tuple[dict[str, Any], ...]:
+def _finding_records(
+    shown: str, original: str, findings: Iterable[Any]
+) -> tuple[dict[str, Any], ...]:
     records = []
     for finding in findings:
         line, column = line_col(original, finding.start)
@@ -99,9 +109,13 @@ def process_path(path: Path, config: FixerConfig, mode: str) -> Outcome:
 
     shown = files.display_path(path)
     try:
+        if os.lstat(path).st_size > _config.CHUNK_BYTES:
+            return _process_large(path, config, mode)
         snapshot = files.read_snapshot(path, config.max_size)
     except files.FileError as error:
         return Outcome(shown, "error", message=str(error))
+    except OSError as error:
+        return Outcome(shown, "error", message=f"{shown}: cannot read: {error.strerror}")
     reason = files.binary_reason(snapshot.data)
     if reason is not None:
         return Outcome(shown, "skipped", message=f"{shown}: skipped: binary ({reason})")
@@ -111,8 +125,12 @@ def process_path(path: Path, config: FixerConfig, mode: str) -> Outcome:
     findings = _finding_records(shown, result.original, result.findings)
     if not result.verification.ok:
         why = "; ".join(result.verification.problems)
-        return Outcome(shown, "error", findings,
-                       message=f"{shown}: left unchanged: repair failed verification: {why}")
+        return Outcome(
+            shown,
+            "error",
+            findings,
+            message=f"{shown}: left unchanged: repair failed verification: {why}",
+        )
     if result.output is None:
         return Outcome(shown, "clean", findings)
     diff = unified_diff(shown, result.original, result.text) if mode in ("diff", "fix-diff") else ""
@@ -124,8 +142,75 @@ def process_path(path: Path, config: FixerConfig, mode: str) -> Outcome:
     return Outcome(shown, "changed", findings, diff)
 
 
-def _run_all(paths: Sequence[Path], config: FixerConfig, mode: str, jobs: int,
-             excludes: Sequence[str] = ()) -> Iterable[Outcome]:
+class _Unchanged(Exception):
+    """Raised inside a streamed write to abandon it: nothing needed changing."""
+
+
+def _process_large(path: Path, config: FixerConfig, mode: str) -> Outcome:
+    """Check, diff or fix a file too large to hold, chunk by chunk on line boundaries.
+
+    Memory stays bounded by the chunk size.  A chunk that cannot be decoded or
+    fails verification abandons the whole file, which is left as it was.
+    """
+    from fixer import files
+    from fixer.result import DecodeError, fix_chunks, line_chunks
+
+    shown = files.display_path(path)
+    snapshot = files.stat_snapshot(path, config.max_size)
+    records: list[dict[str, Any]] = []
+    diffs: list[str] = []
+    state = {"changed": False, "lines": 0}
+
+    def repaired_chunks(handle: Any) -> Iterable[bytes]:
+        head = handle.read(8192)
+        reason = files.binary_reason(head)
+        if reason is not None:
+            raise DecodeError(f"binary ({reason})")
+        handle.seek(0)
+        for index, result in enumerate(fix_chunks(line_chunks(handle.read), config)):
+            if not result.verification.ok:
+                raise DecodeError(
+                    "repair failed verification: " + "; ".join(result.verification.problems)
+                )
+            for record in _finding_records(shown, result.original, result.findings):
+                if index and record["kind"] == "encoding":
+                    continue
+                record["line"] += state["lines"]
+                records.append(record)
+            if mode in ("diff", "fix-diff") and result.output is not None:
+                diffs.append(unified_diff(shown, result.original, result.text))
+            state["lines"] += result.original.count("\n")
+            if result.output is not None:
+                state["changed"] = True
+                yield result.output
+            else:
+                yield result.original.encode(result.output_encoding)
+
+    try:
+        with open(path, "rb") as handle:
+            if mode.startswith("fix"):
+
+                def until_end() -> Iterable[bytes]:
+                    yield from repaired_chunks(handle)
+                    if not state["changed"]:
+                        raise _Unchanged
+
+                with contextlib.suppress(_Unchanged):
+                    files.write_atomic(snapshot, until_end())
+            else:
+                for _ in repaired_chunks(handle):
+                    pass
+    except DecodeError as error:
+        return Outcome(shown, "error", tuple(records), message=f"{shown}: left unchanged: {error}")
+    except files.FileError as error:
+        return Outcome(shown, "error", tuple(records), message=f"{error} (left unchanged)")
+    status = "changed" if state["changed"] else "clean"
+    return Outcome(shown, status, tuple(records), "".join(diffs))
+
+
+def _run_all(
+    paths: Sequence[Path], config: FixerConfig, mode: str, jobs: int, excludes: Sequence[str] = ()
+) -> Iterable[Outcome]:
     from fixer import files
 
     targets: list[Path] = []
@@ -136,8 +221,11 @@ def _run_all(paths: Sequence[Path], config: FixerConfig, mode: str, jobs: int,
     paths = [path for path in paths if path not in missing]
     for entry in files.walk(paths, excludes, config.max_size):
         if isinstance(entry, files.Skip):
-            yield Outcome(files.display_path(entry.path), "skipped",
-                          message=f"{files.display_path(entry.path)}: skipped: {entry.reason}")
+            yield Outcome(
+                files.display_path(entry.path),
+                "skipped",
+                message=f"{files.display_path(entry.path)}: skipped: {entry.reason}",
+            )
         else:
             targets.append(entry.path)
     progress = _progress(len(targets))
@@ -149,8 +237,9 @@ def _run_all(paths: Sequence[Path], config: FixerConfig, mode: str, jobs: int,
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         chunk = max(1, min(64, len(targets) // (jobs * 8)))
-        for outcome in pool.map(process_path, targets, [config] * len(targets),
-                                [mode] * len(targets), chunksize=chunk):
+        for outcome in pool.map(
+            process_path, targets, [config] * len(targets), [mode] * len(targets), chunksize=chunk
+        ):
             yield outcome
             progress(1)
     progress(None)
@@ -201,8 +290,10 @@ def _stdin(config: FixerConfig, mode: str) -> int:
 
 def _format_finding(record: dict[str, Any]) -> str:
     note = "" if record["repairable"] else " (reported only)"
-    return (f"{record['path']}:{record['line']}:{record['column']}: {record['kind']}: "
-            f"{record['message']}{note}: {record['excerpt']!r}")
+    return (
+        f"{record['path']}:{record['line']}:{record['column']}: {record['kind']}: "
+        f"{record['message']}{note}: {record['excerpt']!r}"
+    )
 
 
 def _report(outcomes: Iterable[Outcome], mode: str, output_format: str, color: bool) -> int:
@@ -235,18 +326,38 @@ def _report(outcomes: Iterable[Outcome], mode: str, output_format: str, color: b
 def _options(function: Any) -> Any:
     decorators = [
         click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path)),
-        click.option("--to", type=click.Choice(SCRIPT_TARGETS), default=None,
-                     help="Script target for Chinese text (default: keep)."),
-        click.option("--punct", type=click.Choice(PUNCT_POLICIES), default=None,
-                     help="cjk: restore full-width punctuation between CJK characters."),
+        click.option(
+            "--to",
+            type=click.Choice(SCRIPT_TARGETS),
+            default=None,
+            help="Script target for Chinese text (default: keep).",
+        ),
+        click.option(
+            "--punct",
+            type=click.Choice(PUNCT_POLICIES),
+            default=None,
+            help="cjk: restore full-width punctuation between CJK characters.",
+        ),
         click.option("--encoding", default=None, help="Input encoding (default: auto)."),
-        click.option("--keep-encoding/--no-keep-encoding", default=None,
-                     help="Write legacy-encoded files back in their encoding where it round-trips."),
+        click.option(
+            "--keep-encoding/--no-keep-encoding",
+            default=None,
+            help="Write legacy-encoded files back in their encoding where it round-trips.",
+        ),
         click.option("--exclude", multiple=True, help="Glob of paths to leave out (repeatable)."),
-        click.option("--jobs", "-j", type=int, default=None, help="Parallel jobs (default: all cores)."),
-        click.option("--max-size", type=int, default=None, help="Skip files larger than this (bytes)."),
-        click.option("--format", "output_format", type=click.Choice(["text", "json"]),
-                     default="text", help="Output format."),
+        click.option(
+            "--jobs", "-j", type=int, default=None, help="Parallel jobs (default: all cores)."
+        ),
+        click.option(
+            "--max-size", type=int, default=None, help="Skip files larger than this (bytes)."
+        ),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            help="Output format.",
+        ),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -281,7 +392,7 @@ def _execute(mode: str, paths: tuple[Path, ...], options: dict[str, Any]) -> Non
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fixer")
 def cli() -> None:
-    """Find and repair damaged text: mojibake, legacy encodings, CJK crawl debris, script variants."""
+    """Find and repair damaged text: mojibake, legacy encodings, CJK debris, script variants."""
 
 
 @cli.command()

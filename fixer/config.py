@@ -8,12 +8,15 @@ nearest ``pyproject.toml`` (see :func:`load_pyproject_settings`).
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import tomllib
+
 #: Script targets accepted by ``--to``.
 SCRIPT_TARGETS = ("keep", "hans", "hant", "tw", "twp", "hk", "auto")
+#: Files larger than this are repaired in chunks that split on line boundaries.
+CHUNK_BYTES = 8 * 1024 * 1024
 #: Punctuation policies accepted by ``--punct``.
 PUNCT_POLICIES = ("keep", "cjk")
 

@@ -92,16 +92,22 @@ def decode(data: bytes, encoding: str = "auto") -> Decoded:
             try:
                 text = data[len(bom) :].decode(codec)
             except UnicodeDecodeError as error:
-                raise DecodeError(f"starts with a {codec} byte-order mark but {error.reason}") from error
+                raise DecodeError(
+                    f"starts with a {codec} byte-order mark but {error.reason}"
+                ) from error
             return Decoded(text, codec, bom, 1.0, (Candidate(codec, 1.0, 0.0, 1.0, ()),))
     if encoding != "auto":
         codec = _family(encoding)
         try:
-            return Decoded(data.decode(codec), codec, b"", 1.0, (Candidate(codec, 1.0, 0.0, 1.0, ()),))
+            return Decoded(
+                data.decode(codec), codec, b"", 1.0, (Candidate(codec, 1.0, 0.0, 1.0, ()),)
+            )
         except (UnicodeDecodeError, LookupError) as error:
             raise DecodeError(f"not valid {encoding}: {error}") from error
     try:
-        return Decoded(data.decode("utf-8"), "utf-8", b"", 1.0, (Candidate("utf-8", 1.0, 0.0, 1.0, ()),))
+        return Decoded(
+            data.decode("utf-8"), "utf-8", b"", 1.0, (Candidate("utf-8", 1.0, 0.0, 1.0, ()),)
+        )
     except UnicodeDecodeError:
         pass
     candidates = detect(data)
@@ -116,8 +122,13 @@ def decode(data: bytes, encoding: str = "auto") -> Decoded:
         except (UnicodeDecodeError, LookupError):
             continue
         if candidate.encoding in CJK_CODEC_NAMES and _plausible_lines([text]):
-            return Decoded(text, candidate.encoding, b"", max(candidate.confidence, MIN_CONFIDENCE),
-                           tuple(candidates))
+            return Decoded(
+                text,
+                candidate.encoding,
+                b"",
+                max(candidate.confidence, MIN_CONFIDENCE),
+                tuple(candidates),
+            )
         if candidate.confidence >= MIN_CONFIDENCE:
             return Decoded(text, candidate.encoding, b"", candidate.confidence, tuple(candidates))
     weighed = ", ".join(f"{c.encoding} {c.confidence:.2f}" for c in candidates[:4]) or "none"
@@ -143,8 +154,14 @@ def _decode_mixed_lines(data: bytes, candidates: list[Candidate]) -> Decoded | N
             continue
         if not _plausible_lines([pieces[index] for index in bad]):
             continue
-        return Decoded("".join(pieces), candidate.encoding, b"", candidate.confidence,
-                       tuple(ranked), mixed=True)
+        return Decoded(
+            "".join(pieces),
+            candidate.encoding,
+            b"",
+            candidate.confidence,
+            tuple(ranked),
+            mixed=True,
+        )
     return None
 
 

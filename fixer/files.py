@@ -27,7 +27,7 @@ import re
 import secrets
 import stat
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -320,6 +320,30 @@ def read_snapshot(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> Snapshot:
     )
 
 
+def stat_snapshot(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> Snapshot:
+    """The metadata of a regular file too large to hold in memory (``data`` is empty).
+
+    :func:`write_atomic` then checks inode, size and mtime before replacing it,
+    and takes the new content as an iterable of chunks.
+    """
+    path = Path(path)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise FileError(path, "vanished before it could be read") from None
+    except OSError as error:
+        raise FileError(path, f"cannot read: {_os_reason(error)}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise FileError(path, "symlink: not followed")
+    reason = _special_reason(info.st_mode)
+    if reason is not None:
+        raise FileError(path, reason)
+    if info.st_size > max_size:
+        raise FileError(path, _too_large(info.st_size, max_size))
+    return Snapshot(path, b"", info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev,
+                    info.st_mode, info.st_nlink)
+
+
 # --------------------------------------------------------------------------- binary data
 
 _BOMS = (
@@ -476,6 +500,8 @@ def _check_unchanged(snapshot: Snapshot, path: Path) -> os.stat_result:
         raise FileChanged(path, "replaced by another file after it was read: not modified")
     if (info.st_size, info.st_mtime_ns) != (snapshot.size, snapshot.mtime_ns):
         raise FileChanged(path, "changed after it was read: not modified")
+    if len(snapshot.data) != snapshot.size:
+        return info  # a metadata-only snapshot of a file too large to hold: stat checks only
     # Same size and time stamp can still hide an edit on coarse-clock file systems.
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     descriptor = os.open(path, flags | getattr(os, "O_BINARY", 0))
@@ -506,7 +532,9 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def write_atomic(snapshot: Snapshot, new_data: bytes, *, break_hard_links: bool = False) -> None:
+def write_atomic(
+    snapshot: Snapshot, new_data: bytes | Iterable[bytes], *, break_hard_links: bool = False
+) -> None:
     """Replace the file of *snapshot* with *new_data*, all at once or not at all.
 
     The data goes to ``TEMP_PREFIX + name + "." + random`` in the same folder,
@@ -534,7 +562,7 @@ def write_atomic(snapshot: Snapshot, new_data: bytes, *, break_hard_links: bool 
     the repair but the change may not survive a power loss.
     """
     path = Path(snapshot.path)
-    if new_data == snapshot.data:
+    if isinstance(new_data, bytes) and new_data == snapshot.data:
         return  # nothing to change: the file (and its mtime) stays as it is
     if snapshot.nlink > 1 and not break_hard_links:
         raise FileError(path, "hard link: not modified (replacing would break the link)")
@@ -549,7 +577,10 @@ def write_atomic(snapshot: Snapshot, new_data: bytes, *, break_hard_links: bool 
         raise FileError(path, f"cannot create a temporary file: {_os_reason(error)}") from None
     try:
         try:
-            _write_all(descriptor, new_data)
+            expected = 0
+            for piece in [new_data] if isinstance(new_data, bytes) else new_data:
+                _write_all(descriptor, piece)
+                expected += len(piece)
             _keep_owner(path, snapshot, descriptor)
             os.fchmod(descriptor, stat.S_IMODE(snapshot.mode))
             _copy_xattrs(path, descriptor)
@@ -557,8 +588,8 @@ def write_atomic(snapshot: Snapshot, new_data: bytes, *, break_hard_links: bool 
             written = os.fstat(descriptor).st_size
         finally:
             os.close(descriptor)
-        if written != len(new_data):
-            raise FileError(path, f"short write: {written} of {len(new_data)} bytes: not modified")
+        if written != expected:
+            raise FileError(path, f"short write: {written} of {expected} bytes: not modified")
         info = _check_unchanged(snapshot, path)
         if info.st_nlink > 1 and not break_hard_links:
             raise FileError(path, "hard link: not modified (replacing would break the link)")

@@ -8,7 +8,6 @@ from fixer.config import FixerConfig, make_config
 from fixer.damage import DAMAGE_CLASSES, REPEATED
 from fixer.explain import Edit, Finding, Step, edits_to_steps
 
-
 #: Passes over all classes: a repair can expose damage an earlier class could not see
 #: (a decoded span revealing pinyin, say); repairing to a fixed point keeps fix idempotent.
 MAX_PASSES = 3
@@ -65,8 +64,9 @@ def repair(text: str, config: FixerConfig) -> Repair:
     return Repair(text, steps, findings)
 
 
-def _one_pass(text: str, config: FixerConfig, steps: list[Step],
-              reports: list[tuple[int, Finding]]) -> str:
+def _one_pass(
+    text: str, config: FixerConfig, steps: list[Step], reports: list[tuple[int, Finding]]
+) -> str:
     """Run every damage class once, appending to *steps* and *reports*; return the text."""
     for damage in DAMAGE_CLASSES:
         if not damage.applies(config):
@@ -93,7 +93,9 @@ def _one_pass(text: str, config: FixerConfig, steps: list[Step],
                         )
                     )
                 else:
-                    edits.append(Edit(proposal.start, proposal.end, proposal.after, proposal.message))
+                    edits.append(
+                        Edit(proposal.start, proposal.end, proposal.after, proposal.message)
+                    )
             if not edits:
                 break
             text, new_steps = edits_to_steps(damage.name, text, edits)
@@ -101,14 +103,16 @@ def _one_pass(text: str, config: FixerConfig, steps: list[Step],
     return text
 
 
-def fix_and_explain(text: str, config: FixerConfig | None = None, **options: Any) -> tuple[str, list[Step]]:
+def fix_and_explain(
+    text: str, config: FixerConfig | None = None, **options: Any
+) -> tuple[str, list[Step]]:
     """Repair *text* and return it with the plan of named steps that produced it."""
     result = repair(text, make_config(config, **options))
     return result.text, result.steps
 
 
 def fix_text(text: str, config: FixerConfig | None = None, **options: Any) -> str:
-    """Repair *text*: mojibake, lossy decodes, byte-level debris, injected pinyin; optionally script and punctuation."""
+    """Repair *text* (mojibake, lossy decodes, byte debris, injected pinyin; script, punctuation)."""
     return repair(text, make_config(config, **options)).text
 
 

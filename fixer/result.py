@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from fixer import config as _config
 from fixer.config import FixerConfig
 from fixer.damage import BY_NAME
 from fixer.decode import Candidate, DecodeError, decode, encode
@@ -57,8 +58,9 @@ class Result(NamedTuple):
         return self.output is not None
 
 
-def verify(original: str, repaired: str, steps: list[Step], config: FixerConfig,
-           output_encoding: str) -> Verification:
+def verify(
+    original: str, repaired: str, steps: list[Step], config: FixerConfig, output_encoding: str
+) -> Verification:
     """Check a repair before it is written (round-trip, idempotence, nothing left, accounting)."""
     problems = []
     try:
@@ -98,8 +100,19 @@ def fix_bytes(data: bytes, config: FixerConfig) -> Result:
     try:
         decoded = decode(data, config.encoding)
     except DecodeError as error:
-        return Result("unknown", 0.0, (), "", "", [], [], "", None,
-                      Verification(False, (str(error),)), str(error))
+        return Result(
+            "unknown",
+            0.0,
+            (),
+            "",
+            "",
+            [],
+            [],
+            "",
+            None,
+            Verification(False, (str(error),)),
+            str(error),
+        )
     repaired = repair(decoded.text, config)
     findings = scan_findings(decoded.text, repaired)
     output_encoding = _output_encoding(decoded.encoding, decoded.mixed, config, repaired.text)
@@ -114,20 +127,27 @@ def fix_bytes(data: bytes, config: FixerConfig) -> Result:
         new_data = encode(repaired.text, output_encoding, bom)
         if new_data != data:
             output = new_data
-    return Result(decoded.encoding, decoded.confidence, decoded.candidates, decoded.text,
-                  repaired.text, repaired.steps, findings, output_encoding, output, verification)
+    return Result(
+        decoded.encoding,
+        decoded.confidence,
+        decoded.candidates,
+        decoded.text,
+        repaired.text,
+        repaired.steps,
+        findings,
+        output_encoding,
+        output,
+        verification,
+    )
 
 
-#: Files larger than this are repaired in chunks that split on line boundaries.
-CHUNK_BYTES = 8 * 1024 * 1024
-
-
-def line_chunks(read: Callable[[int], bytes], size: int = CHUNK_BYTES) -> Iterator[bytes]:
+def line_chunks(read: Callable[[int], bytes], size: int | None = None) -> Iterator[bytes]:
     """Read through *read* and yield pieces of about *size* bytes that end on a newline.
 
     Splitting on ``\n`` is safe for UTF-8 and the legacy CJK encodings fixer
     reads, where the byte 0x0A is never part of a multi-byte character.
     """
+    size = size or _config.CHUNK_BYTES
     pending = b""
     while True:
         block = read(size)

@@ -52,4 +52,6 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     ]
 
 
-FTFY = DamageClass("ftfy", "UTF-8 decoded as a Western codec, and ftfy's other encoding fixes", propose)
+FTFY = DamageClass(
+    "ftfy", "UTF-8 decoded as a Western codec, and ftfy's other encoding fixes", propose
+)

@@ -34,4 +34,6 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     ]
 
 
-LOST_DATA = DamageClass("lost-data", "data destroyed before the text arrived; reported only", propose)
+LOST_DATA = DamageClass(
+    "lost-data", "data destroyed before the text arrived; reported only", propose
+)

@@ -35,9 +35,11 @@ MIN_CJK_CHARS = 2
 #: Extra gain needed per character of a candidate shorter than this.
 SHORT_SPAN = 3
 
-_WESTERN_HIGH = re.compile("[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
-                           "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039"
-                           "\u203a\u20ac\u2122]")
+_WESTERN_HIGH = re.compile(
+    "[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039"
+    "\u203a\u20ac\u2122]"
+)
 
 
 @cache
@@ -79,7 +81,7 @@ def encode_char(char: str, codec: str) -> bytes | None:
 
 
 def _segments(line: str, codec: str) -> Iterator[tuple[int, bytes, list[int]]]:
-    """Maximal runs of *line* encodable in *codec*: (start, bytes, char offset per byte boundary)."""
+    """Maximal runs of *line* encodable in *codec*: (start, bytes, byte boundaries)."""
     start = 0
     buffer = bytearray()
     boundaries: list[int] = [0]
@@ -99,7 +101,7 @@ def _segments(line: str, codec: str) -> Iterator[tuple[int, bytes, list[int]]]:
 
 
 def decode_runs(line: str, wrong: str, true: str) -> Iterator[tuple[int, int, str]]:
-    """Spans of *line* that, encoded with *wrong*, are well-formed *true* bytes: (start, end, decoded)."""
+    """Spans of *line* whose *wrong*-encoded bytes are well-formed *true* bytes: (start, end, text)."""
     pattern = well_formed_run(true)
     for offset, data, boundaries in _segments(line, wrong):
         if data.isascii():
@@ -213,7 +215,10 @@ def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
             message = f"mojibake: {label}"
             confidence = min(1.0, gain / (4 * MIN_GAIN))
             ranked.append(
-                (gain, Proposal(line_start + start, line_start + end, repaired, message, confidence))
+                (
+                    gain,
+                    Proposal(line_start + start, line_start + end, repaired, message, confidence),
+                )
             )
     return ranked
 

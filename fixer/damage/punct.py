@@ -35,14 +35,24 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
         for position in (match.start(), match.end() - 1):
             mark = text[position]
             proposals.append(
-                Proposal(position, position + 1, HALFWIDTH_TO_FULLWIDTH[mark],
-                         f"half-width {mark} in CJK text", 0.8)
+                Proposal(
+                    position,
+                    position + 1,
+                    HALFWIDTH_TO_FULLWIDTH[mark],
+                    f"half-width {mark} in CJK text",
+                    0.8,
+                )
             )
     for match in _SEPARATOR.finditer(text):
         mark = match.group(1)
         proposals.append(
-            Proposal(match.start(), match.end(), HALFWIDTH_TO_FULLWIDTH[mark],
-                     f"half-width {mark} in CJK text", 0.8)
+            Proposal(
+                match.start(),
+                match.end(),
+                HALFWIDTH_TO_FULLWIDTH[mark],
+                f"half-width {mark} in CJK text",
+                0.8,
+            )
         )
     return sorted(proposals)
 
@@ -53,4 +63,3 @@ PUNCT = DamageClass(
     propose,
     lambda config: config.punct == "cjk",
 )
-
