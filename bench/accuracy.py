@@ -129,12 +129,17 @@ def corpus_section(classes: list[str] | None, limit: int | None) -> None:
     for tool in TOOLS:
         headers += [f"{tool} exact", f"{tool} CER", f"{tool} kchar/s"]
     headers.append("fixer errors")
-    print_table("Corpus: exact match, character error rate, throughput", headers, rows, notes=[
-        "exact: output == expected. CER: Levenshtein(output, expected) summed over the class "
-        "/ summed len(expected). kchar/s: thousands of damaged input characters per second "
-        "(one pass, per-case calls). fixer runs with each case's options; ftfy with its "
-        "defaults, and ftfy-cjk = ftfy with fixer.damage.ftfy_stage.CJK_SAFE_FTFY.",
-    ])
+    print_table(
+        "Corpus: exact match, character error rate, throughput",
+        headers,
+        rows,
+        notes=[
+            "exact: output == expected. CER: Levenshtein(output, expected) summed over the class "
+            "/ summed len(expected). kchar/s: thousands of damaged input characters per second "
+            "(one pass, per-case calls). fixer runs with each case's options; ftfy with its "
+            "defaults, and ftfy-cjk = ftfy with fixer.damage.ftfy_stage.CJK_SAFE_FTFY.",
+        ],
+    )
 
 
 def _corpus_row(name: str, scores: dict[str, Score]) -> list[Any]:
@@ -159,23 +164,37 @@ def ftfy_section() -> None:
             chosen = [case for case in cases if case.get("expect", "pass") == expect]
             if not chosen:
                 continue
-            right = [sum(_ftfy_case_right(repair, case) for case in chosen)
-                     for repair in TOOLS.values()]
-            rows.append([stem, expect, len(chosen),
-                         *(f"{count} ({percent(count, len(chosen))})" for count in right)])
-            totals[expect] = [total + count for total, count
-                              in zip(totals[expect], [len(chosen), *right], strict=True)]
+            right = [
+                sum(_ftfy_case_right(repair, case) for case in chosen) for repair in TOOLS.values()
+            ]
+            rows.append(
+                [
+                    stem,
+                    expect,
+                    len(chosen),
+                    *(f"{count} ({percent(count, len(chosen))})" for count in right),
+                ]
+            )
+            totals[expect] = [
+                total + count
+                for total, count in zip(totals[expect], [len(chosen), *right], strict=True)
+            ]
     for expect, (count, *right) in totals.items():
         if count:
-            rows.append(["total", expect, count,
-                         *(f"{value} ({percent(value, count)})" for value in right)])
-    print_table("ftfy's test cases: output equals `fixed` or `fixed-encoding`",
-                ["file", "expect", "cases", *TOOLS], rows, notes=[
-                    f"Cases from {folder.relative_to(folder.parents[2])} (ftfy 6.3.1 test data, "
-                    "Robyn Speer, Apache-2.0). expect=fail rows are ftfy's known failures: the "
-                    "count is how many each tool gets right anyway. A fixer exception counts "
-                    "as wrong. ftfy-cjk: ftfy with CJK_SAFE_FTFY.",
-                ])
+            rows.append(
+                ["total", expect, count, *(f"{value} ({percent(value, count)})" for value in right)]
+            )
+    print_table(
+        "ftfy's test cases: output equals `fixed` or `fixed-encoding`",
+        ["file", "expect", "cases", *TOOLS],
+        rows,
+        notes=[
+            f"Cases from {folder.relative_to(folder.parents[2])} (ftfy 6.3.1 test data, "
+            "Robyn Speer, Apache-2.0). expect=fail rows are ftfy's known failures: the "
+            "count is how many each tool gets right anyway. A fixer exception counts "
+            "as wrong. ftfy-cjk: ftfy with CJK_SAFE_FTFY.",
+        ],
+    )
 
 
 def _ftfy_case_right(repair: Repair, case: dict[str, Any]) -> bool:
@@ -190,8 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--classes", help="comma-separated corpus classes (default: all)")
     parser.add_argument("--limit", type=int, help="at most this many cases per class")
-    parser.add_argument("--no-ftfy-cases", action="store_true",
-                        help="skip the section on ftfy's own test cases")
+    parser.add_argument(
+        "--no-ftfy-cases", action="store_true", help="skip the section on ftfy's own test cases"
+    )
     args = parser.parse_args(argv)
     classes = [name.strip() for name in args.classes.split(",")] if args.classes else None
     print(f"{environment_line()}\n")

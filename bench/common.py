@@ -46,8 +46,9 @@ def is_clean_class(name: str) -> bool:
     return name.startswith(CLEAN_PREFIXES)
 
 
-def load_cases(classes: Sequence[str] | None = None, limit: int | None = None,
-               cases_dir: Path = CASES_DIR) -> dict[str, list[Case]]:
+def load_cases(
+    classes: Sequence[str] | None = None, limit: int | None = None, cases_dir: Path = CASES_DIR
+) -> dict[str, list[Case]]:
     """Corpus cases by class, in file order; *classes* filters, *limit* caps each class.
 
     Empty classes are left out.  Unknown names in *classes* raise ``ValueError``.
@@ -65,9 +66,16 @@ def load_cases(classes: Sequence[str] | None = None, limit: int | None = None,
                 if not line.strip():
                     continue
                 record = json.loads(line)
-                cases.append(Case(record["id"], record["class"], record.get("options", {}),
-                                  record["damaged"], record["expected"],
-                                  bool(record.get("expect_lost", False))))
+                cases.append(
+                    Case(
+                        record["id"],
+                        record["class"],
+                        record.get("options", {}),
+                        record["damaged"],
+                        record["expected"],
+                        bool(record.get("expect_lost", False)),
+                    )
+                )
                 if limit is not None and len(cases) >= limit:
                     break
         if cases:
@@ -77,8 +85,9 @@ def load_cases(classes: Sequence[str] | None = None, limit: int | None = None,
 
 def load_texts(texts_dir: Path = TEXTS_DIR) -> dict[str, str]:
     """The clean source texts of the corpus, by file name."""
-    return {path.name: path.read_text("utf-8") for path in sorted(texts_dir.iterdir())
-            if path.is_file()}
+    return {
+        path.name: path.read_text("utf-8") for path in sorted(texts_dir.iterdir()) if path.is_file()
+    }
 
 
 def ftfy_cases_dir() -> Path | None:
@@ -91,8 +100,9 @@ def ftfy_cases_dir() -> Path | None:
 
 def load_ftfy_cases(folder: Path) -> dict[str, list[dict[str, Any]]]:
     """ftfy's test cases by file stem (``in-the-wild``, ``known-failures``, ...)."""
-    return {path.stem: json.loads(path.read_text("utf-8"))
-            for path in sorted(folder.glob("*.json"))}
+    return {
+        path.stem: json.loads(path.read_text("utf-8")) for path in sorted(folder.glob("*.json"))
+    }
 
 
 def levenshtein(first: str, second: str) -> int:
@@ -104,8 +114,9 @@ def levenshtein(first: str, second: str) -> int:
     while start < shortest and first[start] == second[start]:
         start += 1
     end_first, end_second = len(first), len(second)
-    while (end_first > start and end_second > start
-           and first[end_first - 1] == second[end_second - 1]):
+    while (
+        end_first > start and end_second > start and first[end_first - 1] == second[end_second - 1]
+    ):
         end_first -= 1
         end_second -= 1
     first, second = first[start:end_first], second[start:end_second]
@@ -117,8 +128,13 @@ def levenshtein(first: str, second: str) -> int:
     for row, char in enumerate(first, 1):
         current = [row]
         for column, other in enumerate(second, 1):
-            current.append(min(previous[column] + 1, current[column - 1] + 1,
-                               previous[column - 1] + (char != other)))
+            current.append(
+                min(
+                    previous[column] + 1,
+                    current[column - 1] + 1,
+                    previous[column - 1] + (char != other),
+                )
+            )
         previous = current
     return previous[-1]
 
@@ -173,9 +189,13 @@ _WRAPPER = (
 )
 
 
-def run_command(argv: Sequence[str], runs: int, ok_codes: Iterable[int] = (0,),
-                before_each: Callable[[], object] | None = None,
-                cwd: Path | None = None) -> CommandRun:
+def run_command(
+    argv: Sequence[str],
+    runs: int,
+    ok_codes: Iterable[int] = (0,),
+    before_each: Callable[[], object] | None = None,
+    cwd: Path | None = None,
+) -> CommandRun:
     """Run *argv* *runs* times: median wall and CPU time, peak RSS, last exit code and stdout.
 
     *before_each* runs untimed before every run (to restore a file ``fixer fix`` rewrote);
@@ -190,8 +210,9 @@ def run_command(argv: Sequence[str], runs: int, ok_codes: Iterable[int] = (0,),
     for _ in range(max(1, runs)):
         if before_each is not None:
             before_each()
-        done = subprocess.run([sys.executable, "-c", _WRAPPER, *argv], capture_output=True,
-                              text=True, cwd=cwd)
+        done = subprocess.run(
+            [sys.executable, "-c", _WRAPPER, *argv], capture_output=True, text=True, cwd=cwd
+        )
         stderr, _, figures = done.stderr.rpartition("\nBENCH ")
         if done.returncode not in allowed or not figures:
             raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}:\n{stderr[-2000:]}")
@@ -200,8 +221,9 @@ def run_command(argv: Sequence[str], runs: int, ok_codes: Iterable[int] = (0,),
         cpus.append(float(cpu))
         peak = max(peak, int(rss))
     assert done is not None
-    return CommandRun(statistics.median(walls), statistics.median(cpus), peak,
-                      done.returncode, done.stdout)
+    return CommandRun(
+        statistics.median(walls), statistics.median(cpus), peak, done.returncode, done.stdout
+    )
 
 
 def fixer_command() -> list[str]:
@@ -235,17 +257,33 @@ def format_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     for row in cells:
         for index, cell in enumerate(row):
             widths[index] = max(widths[index], len(cell))
-    numeric = [all(_looks_numeric(row[index]) for row in cells) and bool(cells)
-               for index in range(len(headers))]
-    lines = ["| " + " | ".join(header.ljust(widths[index]) if not numeric[index]
-                               else header.rjust(widths[index])
-                               for index, header in enumerate(headers)) + " |",
-             "| " + " | ".join(("-" * (widths[index] - 1) + ":") if numeric[index]
-                               else "-" * widths[index] for index in range(len(headers))) + " |"]
+    numeric = [
+        all(_looks_numeric(row[index]) for row in cells) and bool(cells)
+        for index in range(len(headers))
+    ]
+    lines = [
+        "| "
+        + " | ".join(
+            header.ljust(widths[index]) if not numeric[index] else header.rjust(widths[index])
+            for index, header in enumerate(headers)
+        )
+        + " |",
+        "| "
+        + " | ".join(
+            ("-" * (widths[index] - 1) + ":") if numeric[index] else "-" * widths[index]
+            for index in range(len(headers))
+        )
+        + " |",
+    ]
     for row in cells:
-        lines.append("| " + " | ".join(cell.rjust(widths[index]) if numeric[index]
-                                       else cell.ljust(widths[index])
-                                       for index, cell in enumerate(row)) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                cell.rjust(widths[index]) if numeric[index] else cell.ljust(widths[index])
+                for index, cell in enumerate(row)
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -260,8 +298,9 @@ def _looks_numeric(cell: str) -> bool:
     return True
 
 
-def print_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
-                notes: Sequence[str] = ()) -> None:
+def print_table(
+    title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], notes: Sequence[str] = ()
+) -> None:
     """Print a titled Markdown table, then any notes, then a blank line."""
     print(f"### {title}\n")
     print(format_table(headers, list(rows)))
@@ -282,8 +321,10 @@ def environment_line() -> str:
     load = ""
     if hasattr(os, "getloadavg"):
         load = f", load average {os.getloadavg()[0]:.1f}"
-    return (f"Python {platform.python_version()}, {os.cpu_count()} cores{load}, "
-            f"{platform.system()} {platform.machine()}; " + ", ".join(versions))
+    return (
+        f"Python {platform.python_version()}, {os.cpu_count()} cores{load}, "
+        f"{platform.system()} {platform.machine()}; " + ", ".join(versions)
+    )
 
 
 def percent(part: float, whole: float) -> str:

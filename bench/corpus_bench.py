@@ -106,9 +106,7 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float,
     except ImportError:
         psutil = None
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
-    )
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak = 0
     if psutil is not None:
         root = psutil.Process(process.pid)
@@ -134,12 +132,20 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float,
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=parse_size, default=parse_size("1GB"),
-                        help="corpus size, e.g. 50MB or 1GB (default 1GB)")
+    parser.add_argument(
+        "--size",
+        type=parse_size,
+        default=parse_size("1GB"),
+        help="corpus size, e.g. 50MB or 1GB (default 1GB)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per setting (median)")
     parser.add_argument("--batch-size", type=int, default=1000)
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="where to build the corpus (default: a temporary folder)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="where to build the corpus (default: a temporary folder)",
+    )
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask engine")
     args = parser.parse_args(argv)
 
@@ -149,9 +155,11 @@ def main(argv: list[str] | None = None) -> None:
     if not corpus.exists():
         started = time.perf_counter()
         records = build_corpus(corpus, args.size)
-        print(f"built {corpus.name}: {records:,} records, "
-              f"{corpus.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s",
-              file=sys.stderr)
+        print(
+            f"built {corpus.name}: {records:,} records, "
+            f"{corpus.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
     with corpus.open("rb") as handle:
         records = sum(1 for _ in handle)
     megabytes = corpus.stat().st_size / 1e6
@@ -166,37 +174,67 @@ def main(argv: list[str] | None = None) -> None:
         else:
             settings.append(("dask", cores))
 
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    )
     rows = []
     for engine, jobs in settings:
         times, peaks = [], []
         for run in range(args.runs):
             output = workdir / f"out-{engine}-{jobs}.jsonl"
-            command = [sys.executable, "-m", "fixer.corpus", str(corpus), "-o", str(output),
-                       "--engine", engine, "--jobs", str(jobs),
-                       "--batch-size", str(args.batch_size)]
+            command = [
+                sys.executable,
+                "-m",
+                "fixer.corpus",
+                str(corpus),
+                "-o",
+                str(output),
+                "--engine",
+                engine,
+                "--jobs",
+                str(jobs),
+                "--batch-size",
+                str(args.batch_size),
+            ]
             seconds, peak, messages = run_measured(command, env)
             found = re.search(r"([\d,]+) changed", messages)
             changed = found.group(1) if found else "?"
             times.append(seconds)
             peaks.append(peak)
-            print(f"{engine} x{jobs} run {run + 1}: {seconds:.2f} s, peak {peak:.0f} MB",
-                  file=sys.stderr)
+            print(
+                f"{engine} x{jobs} run {run + 1}: {seconds:.2f} s, peak {peak:.0f} MB",
+                file=sys.stderr,
+            )
             output.unlink(missing_ok=True)
         median = statistics.median(times)
-        rows.append((engine, jobs, records / median, megabytes / median, median,
-                     statistics.median(peaks), changed))
+        rows.append(
+            (
+                engine,
+                jobs,
+                records / median,
+                megabytes / median,
+                median,
+                statistics.median(peaks),
+                changed,
+            )
+        )
 
-    print(f"\ncorpus: {records:,} records, {megabytes:.1f} MB; median of {args.runs} runs; "
-          f"{cores} cores; times include process start-up")
-    header = (f"{'engine':<8}{'workers':>8}{'records/s':>12}{'MB/s':>9}{'seconds':>10}"
-              f"{'peak MB':>10}{'changed':>10}")
+    print(
+        f"\ncorpus: {records:,} records, {megabytes:.1f} MB; median of {args.runs} runs; "
+        f"{cores} cores; times include process start-up"
+    )
+    header = (
+        f"{'engine':<8}{'workers':>8}{'records/s':>12}{'MB/s':>9}{'seconds':>10}"
+        f"{'peak MB':>10}{'changed':>10}"
+    )
     print(header)
     print("-" * len(header))
     for engine, jobs, rate, throughput, median, peak, changed in rows:
-        print(f"{engine:<8}{jobs:>8}{rate:>12,.0f}{throughput:>9.2f}{median:>10.2f}"
-              f"{peak:>10.0f}{changed:>10}")
+        print(
+            f"{engine:<8}{jobs:>8}{rate:>12,.0f}{throughput:>9.2f}{median:>10.2f}"
+            f"{peak:>10.0f}{changed:>10}"
+        )
 
 
 if __name__ == "__main__":

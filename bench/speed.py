@@ -53,8 +53,16 @@ import fixer
 
 SEED = 20240601
 #: Damaged corpus classes whose cases are planted in the clean tree and the big file.
-PLANTED_CLASSES = ("utf8-as-gbk", "double-utf8", "gbk-as-latin1", "big5-as-cp1252",
-                   "sjis-as-cp1252", "misaligned", "pinyin", "layered")
+PLANTED_CLASSES = (
+    "utf8-as-gbk",
+    "double-utf8",
+    "gbk-as-latin1",
+    "big5-as-cp1252",
+    "sjis-as-cp1252",
+    "misaligned",
+    "pinyin",
+    "layered",
+)
 #: One line in this many of the big file is damaged.
 BIG_FILE_DAMAGE_EVERY = 200
 
@@ -70,8 +78,9 @@ def source_pools() -> dict[str, list[str]]:
     """Clean paragraphs by kind: ``hans``, ``hant``, ``ja``, ``markdown``, ``py``, ``js``."""
     texts = load_texts()
     clean = load_cases([name for name in _class_names() if is_clean_class(name)])
-    pools: dict[str, list[str]] = {kind: [] for kind in ("hans", "hant", "ja", "markdown",
-                                                          "py", "js")}
+    pools: dict[str, list[str]] = {
+        kind: [] for kind in ("hans", "hant", "ja", "markdown", "py", "js")
+    }
     for name, text in texts.items():
         if "hans" in name:
             pools["hans"] += _paragraphs(text)
@@ -85,8 +94,12 @@ def source_pools() -> dict[str, list[str]]:
             pools["py"] += _paragraphs(text)
         elif name.endswith(".js"):
             pools["js"] += _paragraphs(text)
-    for kind, name in (("hans", "clean-zh-hans"), ("hant", "clean-zh-hant"), ("ja", "clean-ja"),
-                       ("markdown", "clean-code")):
+    for kind, name in (
+        ("hans", "clean-zh-hans"),
+        ("hant", "clean-zh-hant"),
+        ("ja", "clean-ja"),
+        ("markdown", "clean-code"),
+    ):
         pools[kind] += [case.expected for case in clean.get(name, [])]
     return {kind: paragraphs for kind, paragraphs in pools.items() if paragraphs}
 
@@ -107,8 +120,12 @@ def planted_cases() -> list[Case]:
 
 #: File kinds of the tree: (pool, extension, share of files, how to render a paragraph).
 TREE_KINDS: tuple[tuple[str, str, float], ...] = (
-    ("markdown", ".md", 0.2), ("py", ".py", 0.15), ("js", ".js", 0.1),
-    ("hans", ".txt", 0.25), ("hant", ".txt", 0.15), ("ja", ".txt", 0.15),
+    ("markdown", ".md", 0.2),
+    ("py", ".py", 0.15),
+    ("js", ".js", 0.1),
+    ("hans", ".txt", 0.25),
+    ("hant", ".txt", 0.15),
+    ("ja", ".txt", 0.15),
 )
 
 
@@ -182,19 +199,22 @@ def _ftfy_all(paths: list[Path]) -> int:
 
 
 def _detect_all(paths: list[Path]) -> int:
-    return sum(charset_normalizer.from_bytes(path.read_bytes()).best() is not None
-               for path in paths)
+    return sum(
+        charset_normalizer.from_bytes(path.read_bytes()).best() is not None for path in paths
+    )
 
 
-def section_tree(work: Path, runs: int, total_bytes: int, file_count: int,
-                 damaged_count: int) -> None:
+def section_tree(
+    work: Path, runs: int, total_bytes: int, file_count: int, damaged_count: int
+) -> None:
     tree = work / "tree"
     paths = build_tree(tree, total_bytes, file_count, damaged_count)
     size = _read_all(paths)  # also warms the page cache
     megabytes = size / MB
     fixer_all = run_command([*fixer_command(), "check", str(tree)], runs, (0, 1), cwd=work)
-    fixer_one = run_command([*fixer_command(), "check", "--jobs", "1", str(tree)], runs, (0, 1),
-                            cwd=work)
+    fixer_one = run_command(
+        [*fixer_command(), "check", "--jobs", "1", str(tree)], runs, (0, 1), cwd=work
+    )
     ftfy.fix_text("warm-up: Ã©")
     ftfy_time = measure(lambda: _ftfy_all(paths), runs)
     read_time = measure(lambda: _read_all(paths), runs)
@@ -209,17 +229,29 @@ def section_tree(work: Path, runs: int, total_bytes: int, file_count: int,
         ("charset_normalizer.from_bytes", *detect_time),
         ("read bytes", *read_time),
     ]
-    rows = [[label, wall, cpu, rate(megabytes, wall), rate(megabytes, cpu),
-             _ratio(ftfy_time.wall, wall)] for label, wall, cpu in measured]
+    rows = [
+        [
+            label,
+            wall,
+            cpu,
+            rate(megabytes, wall),
+            rate(megabytes, cpu),
+            _ratio(ftfy_time.wall, wall),
+        ]
+        for label, wall, cpu in measured
+    ]
     print_table(
         f"1. Clean tree: {len(paths):,} files, {megabytes:.1f} MB ({damaged_count} damaged)",
-        ["what", "wall s", "CPU s", "MB/s", "MB per CPU-s", "speed vs ftfy"], rows, notes=[
+        ["what", "wall s", "CPU s", "MB/s", "MB per CPU-s", "speed vs ftfy"],
+        rows,
+        notes=[
             "fixer runs as a subprocess (start-up included, CPU time of all its processes); "
             "ftfy, charset-normalizer and reading run in this process, one core. MB/s: by wall "
             "time; speed vs ftfy: ftfy's wall time / this wall time (above 1 is faster). "
             f"fixer check flagged {flagged} file(s); {damaged_count} were planted damaged. "
             f"Median of {runs} run(s).",
-        ])
+        ],
+    )
 
 
 def _flagged_files(check_output: str) -> int:
@@ -244,29 +276,46 @@ def section_startup(work: Path, runs: int) -> None:
         if kind not in pools:
             kind, extension = "hans", ".txt"
         path = folder / f"small-{number:02d}{extension}"
-        path.write_text("\n\n".join(_render(kind, pools, rng, 1) for _ in range(3)) + "\n",
-                        encoding="utf-8")
+        path.write_text(
+            "\n\n".join(_render(kind, pools, rng, 1) for _ in range(3)) + "\n", encoding="utf-8"
+        )
         small.append(str(path))
     python = sys.executable
     commands: list[tuple[str, list[str]]] = [
         ("python -c pass", [python, "-c", "pass"]),
-        ('python -c "import ftfy, charset_normalizer"',
-         [python, "-c", "import ftfy, charset_normalizer"]),
+        (
+            'python -c "import ftfy, charset_normalizer"',
+            [python, "-c", "import ftfy, charset_normalizer"],
+        ),
         ('python -c "import fixer"', [python, "-c", "import fixer"]),
         ("fixer --version", [*fixer_command(), "--version"]),
         ("fixer check (20 small files)", [*fixer_command(), "check", *small]),
-        ("fixer check --jobs 1 (20 small files)", [*fixer_command(), "check", "--jobs", "1",
-                                                   *small]),
+        (
+            "fixer check --jobs 1 (20 small files)",
+            [*fixer_command(), "check", "--jobs", "1", *small],
+        ),
     ]
     timings = {label: run_command(argv, runs, (0, 1), cwd=work) for label, argv in commands}
     baseline = timings['python -c "import ftfy, charset_normalizer"'].seconds
-    rows = [[label, run.seconds * 1000, run.cpu_seconds * 1000, _ratio(run.seconds, baseline),
-             run.max_rss_kib / 1024] for label, run in timings.items()]
-    print_table("2. Hook start-up (wall time of the subprocess)",
-                ["command", "wall ms", "CPU ms", "time / import ftfy+charset_normalizer",
-                 "peak RSS MiB"], rows,
-                notes=[f"Median of {runs} run(s); the 20 files total "
-                       f"{sum(Path(path).stat().st_size for path in small):,} bytes."])
+    rows = [
+        [
+            label,
+            run.seconds * 1000,
+            run.cpu_seconds * 1000,
+            _ratio(run.seconds, baseline),
+            run.max_rss_kib / 1024,
+        ]
+        for label, run in timings.items()
+    ]
+    print_table(
+        "2. Hook start-up (wall time of the subprocess)",
+        ["command", "wall ms", "CPU ms", "time / import ftfy+charset_normalizer", "peak RSS MiB"],
+        rows,
+        notes=[
+            f"Median of {runs} run(s); the 20 files total "
+            f"{sum(Path(path).stat().st_size for path in small):,} bytes."
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------- section 3
@@ -287,21 +336,41 @@ def section_repair(runs: int, limit: int | None) -> None:
         size = sum(len(case.damaged.encode("utf-8")) for case in usable)
         fixer_seconds = measure(_caller(fixer.fix_text, usable, True), runs, warmup=True).wall
         ftfy_seconds = measure(_caller(ftfy.fix_text, usable, False), runs, warmup=True).wall
-        rows.append([name, len(usable), size / 1000, rate(size / MB, fixer_seconds),
-                     rate(size / MB, ftfy_seconds), _ratio(ftfy_seconds, fixer_seconds),
-                     skipped])
+        rows.append(
+            [
+                name,
+                len(usable),
+                size / 1000,
+                rate(size / MB, fixer_seconds),
+                rate(size / MB, ftfy_seconds),
+                _ratio(ftfy_seconds, fixer_seconds),
+                skipped,
+            ]
+        )
         total_bytes += size
         total_fixer += fixer_seconds
         total_ftfy += ftfy_seconds
-    rows.append(["total", sum(row[1] for row in rows), total_bytes / 1000,
-                 rate(total_bytes / MB, total_fixer), rate(total_bytes / MB, total_ftfy),
-                 _ratio(total_ftfy, total_fixer), skipped_total])
-    print_table("3. Repair of damaged text (per-case calls)",
-                ["class", "cases", "KB", "fixer MB/s", "ftfy MB/s", "fixer speed vs ftfy",
-                 "skipped"], rows, notes=[
-                    "MB of UTF-8 damaged input per second; fixer.fix_text with each case's "
-                    "options, ftfy.fix_text with its defaults. skipped: cases on which "
-                    f"fixer.fix_text raised, left out for both tools. Median of {runs} run(s)."])
+    rows.append(
+        [
+            "total",
+            sum(row[1] for row in rows),
+            total_bytes / 1000,
+            rate(total_bytes / MB, total_fixer),
+            rate(total_bytes / MB, total_ftfy),
+            _ratio(total_ftfy, total_fixer),
+            skipped_total,
+        ]
+    )
+    print_table(
+        "3. Repair of damaged text (per-case calls)",
+        ["class", "cases", "KB", "fixer MB/s", "ftfy MB/s", "fixer speed vs ftfy", "skipped"],
+        rows,
+        notes=[
+            "MB of UTF-8 damaged input per second; fixer.fix_text with each case's "
+            "options, ftfy.fix_text with its defaults. skipped: cases on which "
+            f"fixer.fix_text raised, left out for both tools. Median of {runs} run(s)."
+        ],
+    )
 
 
 def _fixer_survives(case: Case) -> bool:
@@ -312,8 +381,9 @@ def _fixer_survives(case: Case) -> bool:
     return True
 
 
-def _caller(function: Callable[..., str], cases: list[Case],
-            with_options: bool) -> Callable[[], None]:
+def _caller(
+    function: Callable[..., str], cases: list[Case], with_options: bool
+) -> Callable[[], None]:
     def call_all() -> None:
         for case in cases:
             if with_options:
@@ -330,10 +400,18 @@ def _caller(function: Callable[..., str], cases: list[Case],
 def _big_file_lines() -> tuple[list[str], list[str]]:
     """Clean Chinese lines and one-line damaged texts for the big file."""
     pools = source_pools()
-    clean = [line for paragraph in pools["hans"] + pools["hant"]
-             for line in paragraph.splitlines() if line.strip()]
-    damaged = [case.damaged for name in PLANTED_CLASSES
-               for case in load_cases([name]).get(name, []) if "\n" not in case.damaged]
+    clean = [
+        line
+        for paragraph in pools["hans"] + pools["hant"]
+        for line in paragraph.splitlines()
+        if line.strip()
+    ]
+    damaged = [
+        case.damaged
+        for name in PLANTED_CLASSES
+        for case in load_cases([name]).get(name, [])
+        if "\n" not in case.damaged
+    ]
     return clean, damaged
 
 
@@ -382,16 +460,41 @@ def section_memory(work: Path, runs: int, big_mb: float) -> None:
         original.unlink()
     target.unlink(missing_ok=True)
     peak_mib = run.max_rss_kib / 1024
-    rows = [["fixer fix (one file)", size / MB, lines, damaged, run.seconds, run.cpu_seconds,
-             rate(size / MB, run.seconds), peak_mib, f"{peak_mib * 1024 * 1024 / size:.2f}x",
-             run.returncode]]
+    rows = [
+        [
+            "fixer fix (one file)",
+            size / MB,
+            lines,
+            damaged,
+            run.seconds,
+            run.cpu_seconds,
+            rate(size / MB, run.seconds),
+            peak_mib,
+            f"{peak_mib * 1024 * 1024 / size:.2f}x",
+            run.returncode,
+        ]
+    ]
     print_table(
         "4. Peak memory of fixer fix on one big file",
-        ["command", "file MB", "lines", "damaged lines (approx.)", "wall s", "CPU s", "MB/s",
-         "peak RSS MiB", "RSS / file size", "exit"], rows, notes=[
+        [
+            "command",
+            "file MB",
+            "lines",
+            "damaged lines (approx.)",
+            "wall s",
+            "CPU s",
+            "MB/s",
+            "peak RSS MiB",
+            "RSS / file size",
+            "exit",
+        ],
+        rows,
+        notes=[
             "Peak RSS: the largest ru_maxrss among the command's processes. The file is "
             "restored before each run. exit: 1 = file repaired, 2 = fixer reported an error. "
-            f"Median of {runs} run(s)."])
+            f"Median of {runs} run(s)."
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------- main
@@ -404,16 +507,19 @@ def progress(section: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sections", default="1,2,3,4",
-                        help="comma-separated sections to run (default: 1,2,3,4)")
+    parser.add_argument(
+        "--sections", default="1,2,3,4", help="comma-separated sections to run (default: 1,2,3,4)"
+    )
     parser.add_argument("--runs", type=int, help="runs per figure, median reported (default 5)")
     parser.add_argument("--tree-mb", type=float, help="clean tree size in MB (default 32)")
     parser.add_argument("--tree-files", type=int, help="clean tree file count (default 1600)")
-    parser.add_argument("--big-mb", type=float,
-                        help="big file size in MB for section 4 (default 2048; 0 skips)")
+    parser.add_argument(
+        "--big-mb", type=float, help="big file size in MB for section 4 (default 2048; 0 skips)"
+    )
     parser.add_argument("--limit", type=int, help="cases per class in section 3 (default all)")
-    parser.add_argument("--quick", action="store_true",
-                        help="small sizes and 1 run, for a smoke test")
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes and 1 run, for a smoke test"
+    )
     args = parser.parse_args(argv)
     try:
         sections = {int(part) for part in args.sections.split(",") if part.strip()}

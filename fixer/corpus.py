@@ -181,9 +181,7 @@ class CorpusStats:
             "passed_through": {
                 status: self.passed_through.get(status, 0) for status in PASS_THROUGH_STATUSES
             },
-            "classes": {
-                kind: self.classes[kind].as_dict("steps") for kind in sorted(self.classes)
-            },
+            "classes": {kind: self.classes[kind].as_dict("steps") for kind in sorted(self.classes)},
             "reported": {
                 kind: self.reported[kind].as_dict("findings") for kind in sorted(self.reported)
             },
@@ -430,8 +428,9 @@ def _zstandard() -> Any:
     try:
         import zstandard
     except ImportError as error:
-        raise CorpusError("zstandard files need the zstandard package: "
-                          "pip install 'fixer[corpus]'") from error
+        raise CorpusError(
+            "zstandard files need the zstandard package: pip install 'fixer[corpus]'"
+        ) from error
     return zstandard
 
 
@@ -451,8 +450,10 @@ def _open_jsonl_input(path: Path, compression: str | None) -> Iterator[tuple[Bin
         if compression == "gzip":
             reader: BinaryIO = stack.enter_context(gzip.GzipFile(fileobj=raw, mode="rb"))
         elif compression == "zstd":
-            stream = _zstandard().ZstdDecompressor().stream_reader(
-                raw, read_across_frames=True, closefd=False
+            stream = (
+                _zstandard()
+                .ZstdDecompressor()
+                .stream_reader(raw, read_across_frames=True, closefd=False)
             )
             stack.enter_context(stream)
             reader = stack.enter_context(io.BufferedReader(stream, buffer_size=1 << 20))
@@ -716,11 +717,22 @@ def run_corpus(
     started = time.perf_counter()
     try:
         if source_format.kind == PARQUET:
-            stats = _run_parquet(source, partial, repairer, engine, scheduler, jobs,
-                                 batch_size, progress)
+            stats = _run_parquet(
+                source, partial, repairer, engine, scheduler, jobs, batch_size, progress
+            )
         else:
-            stats = _run_jsonl(source, partial, source_format, target_format, repairer,
-                               engine, scheduler, jobs, batch_size, progress)
+            stats = _run_jsonl(
+                source,
+                partial,
+                source_format,
+                target_format,
+                repairer,
+                engine,
+                scheduler,
+                jobs,
+                batch_size,
+                progress,
+            )
         os.replace(partial, target)
     except CorpusError as error:
         raise CorpusError(f"{source.name}: {error}") from error
@@ -805,9 +817,7 @@ def _run_parquet(
     bar = _Progress(progress, parquet.metadata.num_rows, "records")
     try:
         with pq.ParquetWriter(partial, parquet.schema_arrow, compression=compression) as writer:
-            arguments = (
-                (batch, repairer) for batch in parquet.iter_batches(batch_size=batch_size)
-            )
+            arguments = ((batch, repairer) for batch in parquet.iter_batches(batch_size=batch_size))
             for batch, batch_stats in _ordered_map(
                 repair_arrow_batch, arguments, engine, scheduler, jobs
             ):
@@ -842,27 +852,68 @@ def _settings_config(source: Path, to: str | None, punct: str | None) -> tuple[F
 )
 @click.argument("input_path", metavar="IN", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
-    "-o", "--output", "output_path", required=True, metavar="OUT",
+    "-o",
+    "--output",
+    "output_path",
+    required=True,
+    metavar="OUT",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Output file; its suffix decides compression (.jsonl, .jsonl.gz, .jsonl.zst, .parquet).",
 )
 @click.option("--field", default="text", show_default=True, help="Record field to repair.")
-@click.option("--to", type=click.Choice(SCRIPT_TARGETS), default=None,
-              help="Script target, as for `fixer fix` (default: keep).")
-@click.option("--punct", type=click.Choice(PUNCT_POLICIES), default=None,
-              help="Punctuation policy, as for `fixer fix` (default: keep).")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
-              show_default=True, help="Run on local processes or on a Dask cluster.")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="Dask scheduler address (tcp://host:port); default: start a LocalCluster.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: all cores).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Records per batch sent to a worker.")
-@click.option("--stats", "stats_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=None, help="Write a JSON summary of the run here.")
-@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=None, help="Write a standalone HTML report here.")
+@click.option(
+    "--to",
+    type=click.Choice(SCRIPT_TARGETS),
+    default=None,
+    help="Script target, as for `fixer fix` (default: keep).",
+)
+@click.option(
+    "--punct",
+    type=click.Choice(PUNCT_POLICIES),
+    default=None,
+    help="Punctuation policy, as for `fixer fix` (default: keep).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Run on local processes or on a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Dask scheduler address (tcp://host:port); default: start a LocalCluster.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Records per batch sent to a worker.",
+)
+@click.option(
+    "--stats",
+    "stats_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write a JSON summary of the run here.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write a standalone HTML report here.",
+)
 @click.pass_context
 def corpus_command(
     ctx: click.Context,

@@ -340,8 +340,16 @@ def stat_snapshot(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> Snapshot:
         raise FileError(path, reason)
     if info.st_size > max_size:
         raise FileError(path, _too_large(info.st_size, max_size))
-    return Snapshot(path, b"", info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev,
-                    info.st_mode, info.st_nlink)
+    return Snapshot(
+        path,
+        b"",
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ino,
+        info.st_dev,
+        info.st_mode,
+        info.st_nlink,
+    )
 
 
 # --------------------------------------------------------------------------- binary data

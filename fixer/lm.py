@@ -90,15 +90,27 @@ for _chars, _name in (
 
 # Script=Han ranges (radicals, ideographs, extensions, compatibility), kana and hangul.
 _HAN_RANGES = (
-    (0x2E80, 0x2FDF), (0x3021, 0x3029), (0x3038, 0x303B), (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF),
+    (0x2E80, 0x2FDF),
+    (0x3021, 0x3029),
+    (0x3038, 0x303B),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3FFFF),
 )
 _KANA_RANGES = (
-    (0x3041, 0x309F), (0x30A0, 0x30FA), (0x30FC, 0x30FF), (0x31F0, 0x31FF),
+    (0x3041, 0x309F),
+    (0x30A0, 0x30FA),
+    (0x30FC, 0x30FF),
+    (0x31F0, 0x31FF),
     (0x1AFF0, 0x1B16F),
 )
 _HANGUL_RANGES = (
-    (0x1100, 0x11FF), (0x3131, 0x318E), (0xA960, 0xA97F), (0xAC00, 0xD7A3), (0xD7B0, 0xD7FF),
+    (0x1100, 0x11FF),
+    (0x3131, 0x318E),
+    (0xA960, 0xA97F),
+    (0xAC00, 0xD7A3),
+    (0xD7B0, 0xD7FF),
 )
 _CJK_RANGES = _HAN_RANGES + _KANA_RANGES + _HANGUL_RANGES
 
@@ -209,11 +221,14 @@ class CharModel:
         self._log_q: list[list[float]] = []
         for row in transition:
             neutral_mass = sum(p for p, is_neutral in zip(row, neutral, strict=True) if is_neutral)
-            self._log_q.append([
-                math.log(row[k]) if neutral[k]
-                else math.log((1.0 - neutral_mass) * background[k] / garbage_rest)
-                for k in range(n_classes)
-            ])
+            self._log_q.append(
+                [
+                    math.log(row[k])
+                    if neutral[k]
+                    else math.log((1.0 - neutral_mass) * background[k] / garbage_rest)
+                    for k in range(n_classes)
+                ]
+            )
         self._log_size = [math.log(sizes[name]) for name in CLASSES]
         self._log_bg_cjk_size = math.log(meta["cjk_background_size"])
         self._start = CLASS_INDEX["space"]
@@ -228,7 +243,8 @@ class CharModel:
             chars = fields[0::3]
             self._unigram: dict[str, int] = dict(zip(chars, map(int, fields[1::3]), strict=True))
             self._rowsum: dict[str, int] = {
-                ch: int(rowsum) for ch, rowsum in zip(chars, fields[2::3], strict=True)
+                ch: int(rowsum)
+                for ch, rowsum in zip(chars, fields[2::3], strict=True)
                 if rowsum != "0"
             }
             fields = (data_dir / BIGRAM_FILE).read_text(encoding="utf-8").split()

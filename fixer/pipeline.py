@@ -112,7 +112,7 @@ def fix_and_explain(
 
 
 def fix_text(text: str, config: FixerConfig | None = None, **options: Any) -> str:
-    """Repair *text* (mojibake, lossy decodes, byte debris, injected pinyin; script, punctuation)."""
+    """Repair *text*: mojibake, lossy decodes, byte debris, pinyin; script and punctuation."""
     return repair(text, make_config(config, **options)).text
 
 

@@ -53,13 +53,16 @@ def _side(example: Mapping[str, Any], key: str, tag: str) -> str:
 def _class_section(kind: str, tally: Mapping[str, Any]) -> str:
     parts = [
         f"<h3>{_text(kind)}</h3>",
-        f'<p>{tally.get("steps", 0):,} steps in {tally.get("records", 0):,} records</p>',
+        f"<p>{tally.get('steps', 0):,} steps in {tally.get('records', 0):,} records</p>",
     ]
     examples = tally.get("examples") or []
     if examples:
         rows = (
-            [_side(example, "before", "del"), _side(example, "after", "ins"),
-             f"<td>{_text(example.get('reason', ''))}</td>"]
+            [
+                _side(example, "before", "del"),
+                _side(example, "after", "ins"),
+                f"<td>{_text(example.get('reason', ''))}</td>",
+            ]
             for example in examples
         )
         parts.append(_table(["before", "after", "reason"], rows))
@@ -82,60 +85,92 @@ def render_corpus_report(summary: Mapping[str, Any], title: str = "fixer corpus 
     ]
     run_rows = [
         [f"<th>{_text(name)}</th>", f"<td>{_text(summary.get(key, ''))}</td>"]
-        for name, key in (("input", "input"), ("output", "output"), ("field", "field"),
-                          ("engine", "engine"))
+        for name, key in (
+            ("input", "input"),
+            ("output", "output"),
+            ("field", "field"),
+            ("engine", "engine"),
+        )
         if key in summary
     ]
-    run_rows += [[f"<th>{_text(name)}</th>", f"<td>{_text(value)}</td>"]
-                 for name, value in options.items()]
+    run_rows += [
+        [f"<th>{_text(name)}</th>", f"<td>{_text(value)}</td>"] for name, value in options.items()
+    ]
     if run_rows:
         parts.append("<h2>Run</h2>" + _table([], run_rows))
     parts.append("<h2>Records</h2>")
-    parts.append(_table(
-        ["read", "changed", "unchanged", "passed through"],
-        [[_number(records.get(key, 0))
-          for key in ("read", "changed", "unchanged", "passed_through")]],
-    ))
+    parts.append(
+        _table(
+            ["read", "changed", "unchanged", "passed through"],
+            [
+                [
+                    _number(records.get(key, 0))
+                    for key in ("read", "changed", "unchanged", "passed_through")
+                ]
+            ],
+        )
+    )
     if any(passed.values()):
-        parts.append(_table(
-            ["passed through because", "records"],
-            [[f"<td>{_text(reason)}</td>", _number(count)]
-             for reason, count in passed.items() if count],
-        ))
+        parts.append(
+            _table(
+                ["passed through because", "records"],
+                [
+                    [f"<td>{_text(reason)}</td>", _number(count)]
+                    for reason, count in passed.items()
+                    if count
+                ],
+            )
+        )
     parts.append("<h2>Repairs by damage class</h2>")
     if classes:
-        parts.append(_table(
-            ["damage class", "steps", "records"],
-            [[f'<td><a href="#class-{_text(kind)}">{_text(kind)}</a></td>',
-              _number(tally.get("steps", 0)), _number(tally.get("records", 0))]
-             for kind, tally in classes.items()],
-        ))
+        parts.append(
+            _table(
+                ["damage class", "steps", "records"],
+                [
+                    [
+                        f'<td><a href="#class-{_text(kind)}">{_text(kind)}</a></td>',
+                        _number(tally.get("steps", 0)),
+                        _number(tally.get("records", 0)),
+                    ]
+                    for kind, tally in classes.items()
+                ],
+            )
+        )
         for kind, tally in classes.items():
-            parts.append(f'<section id="class-{_text(kind)}">{_class_section(kind, tally)}'
-                         "</section>")
+            parts.append(
+                f'<section id="class-{_text(kind)}">{_class_section(kind, tally)}</section>'
+            )
     else:
         parts.append('<p class="muted">No repairs.</p>')
     parts.append("<h2>Reported only (not repaired)</h2>")
     if reported:
         for kind, tally in reported.items():
             parts.append(f"<h3>{_text(kind)}</h3>")
-            parts.append(f'<p>{tally.get("findings", 0):,} findings in '
-                         f'{tally.get("records", 0):,} records</p>')
+            parts.append(
+                f"<p>{tally.get('findings', 0):,} findings in "
+                f"{tally.get('records', 0):,} records</p>"
+            )
             examples = tally.get("examples") or []
             if examples:
-                parts.append(_table(
-                    ["excerpt", "message"],
-                    [[f'<td class="text">{_text(example.get("excerpt", ""))}</td>',
-                      f"<td>{_text(example.get('message', ''))}</td>"]
-                     for example in examples],
-                ))
+                parts.append(
+                    _table(
+                        ["excerpt", "message"],
+                        [
+                            [
+                                f'<td class="text">{_text(example.get("excerpt", ""))}</td>',
+                                f"<td>{_text(example.get('message', ''))}</td>",
+                            ]
+                            for example in examples
+                        ],
+                    )
+                )
     else:
         parts.append('<p class="muted">Nothing reported.</p>')
     timing = summary.get("timing")
     if timing:
         parts.append(
             f'<p class="muted">{_text(timing.get("seconds", ""))} s, '
-            f'{_text(timing.get("records_per_second", ""))} records/s</p>'
+            f"{_text(timing.get('records_per_second', ''))} records/s</p>"
         )
     parts.append("</body></html>\n")
     return "\n".join(parts)

@@ -188,7 +188,6 @@ def fix_chunks(chunks: Iterator[bytes], config: FixerConfig) -> Iterator[Result]
 
 
 __all__ = [
-    "CHUNK_BYTES",
     "DecodeError",
     "Result",
     "Verification",

@@ -24,7 +24,12 @@ sys.path.insert(0, str(REPO))
 from fixer import lm  # noqa: E402
 
 DEFAULT_CONSTITUTION = (
-    REPO.parent / "shared" / "peer-cases" / "opencc" / "golden" / "input"
+    REPO.parent
+    / "shared"
+    / "peer-cases"
+    / "opencc"
+    / "golden"
+    / "input"
     / "us_constitution_zhs.txt"
 )
 
@@ -47,11 +52,26 @@ TRANSITION_PRIOR_WEIGHT = 100.0
 #: Guesses, not measurements: Han-dominated text with some ASCII markup and digits, a little
 #: Latin/Greek/symbols, almost never U+FFFD, controls or private use.
 CLASS_PRIOR_DESIGN = {
-    "cjk": 0.6, "cjk_stop": 0.08, "cjk_open": 0.01, "cjk_close": 0.01, "cjk_mark": 0.01,
-    "fullwidth_alnum": 0.005, "fullwidth_symbol": 0.005, "halfwidth": 0.001,
-    "ascii_letter": 0.1, "digit": 0.05, "space": 0.05, "ascii_punct": 0.05,
-    "latin_letter": 0.002, "latin_symbol": 0.002, "other_letter": 0.002, "symbol": 0.01,
-    "replacement": 1e-5, "control": 1e-5, "private": 1e-5, "other": 1e-4,
+    "cjk": 0.6,
+    "cjk_stop": 0.08,
+    "cjk_open": 0.01,
+    "cjk_close": 0.01,
+    "cjk_mark": 0.01,
+    "fullwidth_alnum": 0.005,
+    "fullwidth_symbol": 0.005,
+    "halfwidth": 0.001,
+    "ascii_letter": 0.1,
+    "digit": 0.05,
+    "space": 0.05,
+    "ascii_punct": 0.05,
+    "latin_letter": 0.002,
+    "latin_symbol": 0.002,
+    "other_letter": 0.002,
+    "symbol": 0.01,
+    "replacement": 1e-5,
+    "control": 1e-5,
+    "private": 1e-5,
+    "other": 1e-4,
 }
 #: Share of the background spread uniformly over the classes (no class impossible in garbage).
 BACKGROUND_UNIFORM_SHARE = 0.01
@@ -173,15 +193,20 @@ def class_statistics(constitution: str) -> tuple[list[list[float]], list[float]]
         previous = k
     total = sum(unigram)
     design_total = math.fsum(CLASS_PRIOR_DESIGN.values())
-    prior = [0.5 * u / total + 0.5 * CLASS_PRIOR_DESIGN[name] / design_total
-             for u, name in zip(unigram, lm.CLASSES, strict=True)]
+    prior = [
+        0.5 * u / total + 0.5 * CLASS_PRIOR_DESIGN[name] / design_total
+        for u, name in zip(unigram, lm.CLASSES, strict=True)
+    ]
     transition = []
     for row in counts:
         row_total = sum(row)
-        transition.append([
-            (row[k] + TRANSITION_PRIOR_WEIGHT * prior[k]) / (row_total + TRANSITION_PRIOR_WEIGHT)
-            for k in range(n)
-        ])
+        transition.append(
+            [
+                (row[k] + TRANSITION_PRIOR_WEIGHT * prior[k])
+                / (row_total + TRANSITION_PRIOR_WEIGHT)
+                for k in range(n)
+            ]
+        )
     return transition, prior
 
 
@@ -244,8 +269,7 @@ def build(out_dir: Path, constitution_path: Path, top_bigrams: int) -> dict[str,
     }
 
     def char_score(ch: str) -> float:
-        p = (unigram.get(ch, 0) * (1 - UNIGRAM_FLOOR) / unigram_total
-             + UNIGRAM_FLOOR / sizes["cjk"])
+        p = unigram.get(ch, 0) * (1 - UNIGRAM_FLOOR) / unigram_total + UNIGRAM_FLOOR / sizes["cjk"]
         return math.log(p) + math.log(cjk_background_size)
 
     common = sorted(ch for ch in unigram if char_score(ch) >= COMMON_MIN_CHAR_SCORE)
@@ -274,16 +298,27 @@ def build(out_dir: Path, constitution_path: Path, top_bigrams: int) -> dict[str,
         "sources": source_versions(),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
-    write(out_dir / lm.META_FILE, json.dumps(meta, ensure_ascii=False, indent=1,
-                                             sort_keys=True) + "\n")
-    write(out_dir / lm.UNIGRAM_FILE, "".join(
-        f"{ch}\t{count}\t{rowsum.get(ch, 0)}\n" for ch, count in sorted(unigram.items())))
-    write(out_dir / lm.BIGRAM_FILE, "".join(
-        f"{key}\t{count}\n" for key, count in kept_bigram.items()))
-    write(out_dir / lm.COMMON_FILE, "".join(
-        "".join(common[i:i + 64]) + "\n" for i in range(0, len(common), 64)))
-    return {"unigrams": len(unigram), "bigrams": len(kept_bigram),
-            "bigrams_available": len(bigram), "common": len(common)}
+    write(
+        out_dir / lm.META_FILE,
+        json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+    )
+    write(
+        out_dir / lm.UNIGRAM_FILE,
+        "".join(f"{ch}\t{count}\t{rowsum.get(ch, 0)}\n" for ch, count in sorted(unigram.items())),
+    )
+    write(
+        out_dir / lm.BIGRAM_FILE, "".join(f"{key}\t{count}\n" for key, count in kept_bigram.items())
+    )
+    write(
+        out_dir / lm.COMMON_FILE,
+        "".join("".join(common[i : i + 64]) + "\n" for i in range(0, len(common), 64)),
+    )
+    return {
+        "unigrams": len(unigram),
+        "bigrams": len(kept_bigram),
+        "bigrams_available": len(bigram),
+        "common": len(common),
+    }
 
 
 def source_versions() -> dict[str, str]:

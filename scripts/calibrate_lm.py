@@ -35,7 +35,10 @@ QUANTILES = (0.001, 0.01, 0.05, 0.5, 0.95, 0.99, 0.999)
 UTF8_MISREADS = ("gbk", "big5", "shift_jis", "euc_kr", "euc_jp")
 LEGACY_MISREADS = ("latin-1", "cp1252")
 CHARDET_FOLDERS = {
-    "GB2312": "gbk", "Big5": "big5", "EUC-JP": "euc_jp", "SHIFT_JIS": "shift_jis",
+    "GB2312": "gbk",
+    "Big5": "big5",
+    "EUC-JP": "euc_jp",
+    "SHIFT_JIS": "shift_jis",
     "EUC-KR": "euc_kr",
 }
 _JSON_JUNK = re.compile(r'"(?:[^"\\]|\\.)*"|(/\*[\s\S]*?\*/|//.*)|(,\s*(?=[\]}]))')
@@ -43,8 +46,9 @@ _JSON_JUNK = re.compile(r'"(?:[^"\\]|\\.)*"|(/\*[\s\S]*?\*/|//.*)|(,\s*(?=[\]}])
 
 def load_loose_json(text: str) -> object:
     """Parse OpenCC's testcases.json (comments and trailing commas removed)."""
-    return json.loads(_JSON_JUNK.sub(lambda m: "" if m.group(1) or m.group(2) else m.group(0),
-                                     text))
+    return json.loads(
+        _JSON_JUNK.sub(lambda m: "" if m.group(1) or m.group(2) else m.group(0), text)
+    )
 
 
 def clean_sources(shared: Path) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -57,10 +61,10 @@ def clean_sources(shared: Path) -> list[tuple[str, str, tuple[str, ...]]]:
     inputs = "\n".join(case["input"] for case in cases["cases"])  # type: ignore[index]
     sources.append(("opencc-testcases", inputs, ("gbk", "big5")))
     constitution = (opencc_dir / "golden" / "input" / "us_constitution_zhs.txt").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     sources.append(("constitution-zhs", constitution, ("gbk",)))
-    sources.append(("constitution-s2t", opencc.OpenCC("s2t").convert(constitution),
-                    ("big5",)))
+    sources.append(("constitution-s2t", opencc.OpenCC("s2t").convert(constitution), ("big5",)))
     chardet_dir = shared / "peer-cases" / "chardet" / "tests"
     for folder, codec in CHARDET_FOLDERS.items():
         for path in sorted((chardet_dir / folder).glob("*")):
@@ -75,7 +79,7 @@ def windows(text: str, size: int) -> list[str]:
     for line in text.splitlines():
         line = line.strip()
         for start in range(0, len(line), size):
-            window = line[start:start + size]
+            window = line[start : start + size]
             if len(window) < size // 2 and start > 0:
                 continue
             cjk = sum(1 for ch in window if lm.is_cjk(ch))
@@ -134,9 +138,11 @@ def calibrate(shared: Path, size: int) -> dict:
         },
         "error_rates": {
             "damaged_at_or_above_clean_min": round(
-                sum(v >= clean_min for v in all_damaged) / len(all_damaged), 5),
+                sum(v >= clean_min for v in all_damaged) / len(all_damaged), 5
+            ),
             "clean_at_or_below_damaged_max": round(
-                sum(v <= damaged_max for v in all_clean) / len(all_clean), 5),
+                sum(v <= damaged_max for v in all_clean) / len(all_clean), 5
+            ),
         },
         "clean": {"all": summary(all_clean)} | {k: summary(v) for k, v in sorted(clean.items())},
         "damaged": {"all": summary(all_damaged)}
@@ -156,14 +162,24 @@ def main() -> None:
     for size in OTHER_WINDOWS:
         other = calibrate(args.shared, size)
         result["other_window_sizes"][str(size)] = {
-            "thresholds": other["thresholds"], "error_rates": other["error_rates"],
-            "clean_all": other["clean"]["all"], "damaged_all": other["damaged"]["all"],
+            "thresholds": other["thresholds"],
+            "error_rates": other["error_rates"],
+            "clean_all": other["clean"]["all"],
+            "damaged_all": other["damaged"]["all"],
         }
     result["method"] = __doc__.split("\n\n")[1].replace("\n", " ")
     text = json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     args.out.write_bytes(text.encode("utf-8"))
-    print(json.dumps({"thresholds": result["thresholds"], "error_rates": result["error_rates"],
-                      "clean": result["clean"]["all"], "damaged": result["damaged"]["all"]}))
+    print(
+        json.dumps(
+            {
+                "thresholds": result["thresholds"],
+                "error_rates": result["error_rates"],
+                "clean": result["clean"]["all"],
+                "damaged": result["damaged"]["all"],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -20,5 +20,7 @@ def shared_or_skip(*parts: str) -> Path:
     """A path under the shared peer data, or skip the test saying why."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{'/'.join(parts)} not present: the shared peer-case folder is not beside this checkout")
+        pytest.skip(
+            f"{'/'.join(parts)} not present: the shared peer-case folder is not beside this repo"
+        )
     return path

@@ -1,4 +1,4 @@
-"""The public Python API: names, types, explanations that replay, bytes in and verified bytes out."""
+"""The public Python API: names, types, explanations that replay, bytes in, verified bytes out."""
 
 from __future__ import annotations
 

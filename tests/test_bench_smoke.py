@@ -17,8 +17,12 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 def run_bench(script: str, *arguments: str) -> str:
     """Run ``bench/<script>`` in a subprocess; assert it exits 0 and return its stdout."""
-    done = subprocess.run([sys.executable, str(BENCH / script), *arguments],
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
@@ -32,18 +36,25 @@ def test_accuracy_prints_corpus_and_ftfy_tables() -> None:
 
 
 def test_accuracy_rejects_an_unknown_class() -> None:
-    done = subprocess.run([sys.executable, str(BENCH / "accuracy.py"), "--classes", "no-such"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "accuracy.py"), "--classes", "no-such"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 2
     assert "no-such" in done.stderr
 
 
-@pytest.mark.parametrize("section, header", [
-    ("1", "| what"),
-    ("2", "| command"),
-    ("3", "| class"),
-    ("4", "peak RSS MiB"),
-])
+@pytest.mark.parametrize(
+    "section, header",
+    [
+        ("1", "| what"),
+        ("2", "| command"),
+        ("3", "| class"),
+        ("4", "peak RSS MiB"),
+    ],
+)
 def test_speed_section_prints_its_table(section: str, header: str) -> None:
     output = run_bench("speed.py", "--quick", "--runs", "1", "--sections", section)
     assert f"### {section}." in output

@@ -127,7 +127,9 @@ def test_script_and_punct_options(tmp_path: Path) -> None:
     assert run("check", str(target)).exit_code == 0
     result = run("fix", "--to", "hans", "--punct", "cjk", str(target))
     assert result.exit_code == 1
-    assert target.read_text(encoding="utf-8") == "东北科技成果转化交流会在沈阳举行，来源：人民网。\n"
+    assert (
+        target.read_text(encoding="utf-8") == "东北科技成果转化交流会在沈阳举行，来源：人民网。\n"
+    )
 
 
 def test_pyproject_settings_apply(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import fixer
 from fixer.config import make_config
 from fixer.corpus import (
     BATCHES_IN_FLIGHT_PER_WORKER,
@@ -25,13 +24,32 @@ from fixer.corpus import (
     repair_jsonl_batch,
     repair_record,
 )
-from fixer.explain import Finding, Step
 from fixer.report import render_corpus_report
 
 # Two-character words whose UTF-8 bytes also read as GBK; sentences built from them
 # turn into GBK mojibake ("鎴戜滑..."-like) that the repair must undo.
-WORDS = ("我们", "国家", "发展", "科技", "成果", "人民", "记者", "报道", "会议", "今天",
-         "数据", "文本", "中文", "清洗", "公园", "天气", "产业", "推动", "东北", "转化")
+WORDS = (
+    "我们",
+    "国家",
+    "发展",
+    "科技",
+    "成果",
+    "人民",
+    "记者",
+    "报道",
+    "会议",
+    "今天",
+    "数据",
+    "文本",
+    "中文",
+    "清洗",
+    "公园",
+    "天气",
+    "产业",
+    "推动",
+    "东北",
+    "转化",
+)
 CLEAN = "今天天气很好，我们去公园散步。数据清洗是一项重要的工作。"
 LOST = "这段文字在传输中丢失了\ufffd\ufffd一些内容。"
 
@@ -58,37 +76,6 @@ def damaged_sentence(seed: int) -> tuple[str, str]:
     words = readable_words()
     source = "".join(words[(seed + step * 3) % len(words)] for step in range(10))
     return source, gbk_mojibake(source)
-
-
-# --------------------------------------------------------------------------- the core
-
-
-def _standin_fix_and_explain(text: str, **options: Any) -> tuple[str, list[Step]]:
-    """Test-only stand-in for the repair core: undoes whole-text UTF-8-read-as-GBK."""
-    try:
-        repaired = text.encode("gbk").decode("utf-8")
-    except UnicodeError:
-        return text, []
-    if repaired == text:
-        return text, []
-    return repaired, [Step("mojibake", 0, len(text), text, repaired, "UTF-8 read as GBK")]
-
-
-def _standin_scan(text: str, **options: Any) -> list[Finding]:
-    return [
-        Finding("lost-data", index, index + 1, char, "replacement character", 1.0, False)
-        for index, char in enumerate(text)
-        if char == "\ufffd"
-    ]
-
-
-@pytest.fixture(autouse=True)
-def core(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Use fixer's repair core; until it is importable, a stand-in defined in this file."""
-    if hasattr(fixer, "fix_and_explain") and hasattr(fixer, "scan"):
-        return
-    monkeypatch.setattr(fixer, "fix_and_explain", _standin_fix_and_explain, raising=False)
-    monkeypatch.setattr(fixer, "scan", _standin_scan, raising=False)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -298,9 +285,7 @@ def test_stats_json(tmp_path: Path) -> None:
     changed = sum(before != after for before, after in zip(records, output, strict=True))
     assert summary["records"]["read"] == len(records)
     assert summary["records"]["changed"] == changed == 12
-    assert summary["passed_through"] == {
-        "missing": 1, "null": 1, "not-string": 2, "not-object": 0
-    }
+    assert summary["passed_through"] == {"missing": 1, "null": 1, "not-string": 2, "not-object": 0}
     assert summary["records"]["passed_through"] == 4
     assert (
         summary["records"]["changed"] + summary["records"]["unchanged"] + 4
@@ -325,8 +310,17 @@ def test_stats_do_not_depend_on_batching(tmp_path: Path) -> None:
     summaries = []
     for batch_size, jobs in (("1", "1"), ("4", "2"), ("1000", "2")):
         stats = tmp_path / f"s{batch_size}.json"
-        run_cli(str(source), "-o", str(tmp_path / f"o{batch_size}.jsonl"), "--stats", str(stats),
-                "--batch-size", batch_size, "--jobs", jobs)
+        run_cli(
+            str(source),
+            "-o",
+            str(tmp_path / f"o{batch_size}.jsonl"),
+            "--stats",
+            str(stats),
+            "--batch-size",
+            batch_size,
+            "--jobs",
+            jobs,
+        )
         summary = json.loads(stats.read_text(encoding="utf-8"))
         summaries.append({key: summary[key] for key in ("records", "classes", "reported")})
     assert summaries[0] == summaries[1] == summaries[2]
@@ -346,14 +340,33 @@ def test_html_report_escapes_markup(tmp_path: Path) -> None:
 def test_render_corpus_report_escapes_every_string() -> None:
     hostile = '<script>alert("x")</script>'
     summary = {
-        "input": hostile, "field": hostile, "options": {"to": hostile},
+        "input": hostile,
+        "field": hostile,
+        "options": {"to": hostile},
         "records": {"read": 1, "changed": 1, "unchanged": 0, "passed_through": 0},
         "passed_through": {},
-        "classes": {hostile: {"steps": 1, "records": 1, "examples": [
-            {"left": hostile, "before": hostile, "after": hostile, "right": hostile,
-             "reason": hostile}]}},
-        "reported": {hostile: {"findings": 1, "records": 1, "examples": [
-            {"excerpt": hostile, "message": hostile}]}},
+        "classes": {
+            hostile: {
+                "steps": 1,
+                "records": 1,
+                "examples": [
+                    {
+                        "left": hostile,
+                        "before": hostile,
+                        "after": hostile,
+                        "right": hostile,
+                        "reason": hostile,
+                    }
+                ],
+            }
+        },
+        "reported": {
+            hostile: {
+                "findings": 1,
+                "records": 1,
+                "examples": [{"excerpt": hostile, "message": hostile}],
+            }
+        },
     }
     page = render_corpus_report(summary)
     assert "<script" not in page
@@ -436,8 +449,9 @@ def test_lone_surrogates_survive_output_and_stats(tmp_path: Path) -> None:
     source.write_bytes(
         b'{"text": "\\ud800' + json.dumps(damaged)[1:-1].encode() + b'", "note": "\\udfff"}\n'
     )
-    result = run_cli(str(source), "-o", str(target), "--stats", str(stats),
-                     "--report", str(tmp_path / "r.html"))
+    result = run_cli(
+        str(source), "-o", str(target), "--stats", str(stats), "--report", str(tmp_path / "r.html")
+    )
     assert result.exit_code in (0, 1), result.output
     [record] = read_jsonl(target)
     assert record["note"] == "\udfff"

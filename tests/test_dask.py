@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import logging
 from collections.abc import Iterator
@@ -13,7 +12,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import fixer
 from fixer import corpus
 from fixer.corpus import corpus_command
 
@@ -21,36 +19,28 @@ distributed = pytest.importorskip(
     "distributed", reason="Dask's distributed scheduler is not installed (pip install fixer[dask])"
 )
 
-# Until fixer's repair core is importable, workers and this process use this test-only
-# stand-in (undo whole-text UTF-8-read-as-GBK; report U+FFFD). It becomes a preload file
-# for the Dask worker processes only then; with the real core present it is not used.
-STANDIN_SOURCE = '''
-import fixer
-from fixer.explain import Finding, Step
-
-
-def standin_fix_and_explain(text, **options):
-    try:
-        repaired = text.encode("gbk").decode("utf-8")
-    except UnicodeError:
-        return text, []
-    if repaired == text:
-        return text, []
-    return repaired, [Step("mojibake", 0, len(text), text, repaired, "UTF-8 read as GBK")]
-
-
-def standin_scan(text, **options):
-    return [Finding("lost-data", i, i + 1, c, "replacement character", 1.0, False)
-            for i, c in enumerate(text) if c == "\\ufffd"]
-
-
-def dask_setup(worker):
-    fixer.fix_and_explain = standin_fix_and_explain
-    fixer.scan = standin_scan
-'''
-
-WORDS = ("我们", "国家", "发展", "科技", "成果", "人民", "记者", "报道", "会议", "今天",
-         "数据", "文本", "中文", "清洗", "公园", "天气", "产业", "推动", "东北", "转化")
+WORDS = (
+    "我们",
+    "国家",
+    "发展",
+    "科技",
+    "成果",
+    "人民",
+    "记者",
+    "报道",
+    "会议",
+    "今天",
+    "数据",
+    "文本",
+    "中文",
+    "清洗",
+    "公园",
+    "天气",
+    "产业",
+    "推动",
+    "东北",
+    "转化",
+)
 CLEAN = "今天天气很好，我们去公园散步。"
 
 
@@ -82,23 +72,13 @@ def corpus_records() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def standin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Preload list for Dask workers; installs the stand-in here too while the core is missing."""
-    preload = tmp_path / "fixer_core_standin.py"
-    preload.write_text(STANDIN_SOURCE, encoding="utf-8")
-    if hasattr(fixer, "fix_and_explain") and hasattr(fixer, "scan"):
-        return []
-    spec = importlib.util.spec_from_file_location("fixer_core_standin", preload)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    monkeypatch.setattr(fixer, "fix_and_explain", module.standin_fix_and_explain, raising=False)
-    monkeypatch.setattr(fixer, "scan", module.standin_scan, raising=False)
-    return [str(preload)]
+def worker_preload() -> list[str]:
+    """Worker preload modules: none, the workers import fixer's real repair core."""
+    return []
 
 
 @pytest.fixture
-def scheduler_address(standin: list[str]) -> Iterator[str]:
+def scheduler_address(worker_preload: list[str]) -> Iterator[str]:
     """A real scheduler and one worker process on loopback."""
     cluster = distributed.LocalCluster(
         n_workers=1,
@@ -107,7 +87,7 @@ def scheduler_address(standin: list[str]) -> Iterator[str]:
         host="127.0.0.1",
         dashboard_address="127.0.0.1:0",
         silence_logs=logging.ERROR,
-        preload=standin,
+        preload=worker_preload,
     )
     try:
         yield cluster.scheduler_address
@@ -127,15 +107,31 @@ def summary_core(path: Path) -> dict[str, Any]:
 def test_dask_engine_matches_local_engine_jsonl(tmp_path: Path, scheduler_address: str) -> None:
     records = corpus_records()
     source = tmp_path / "in.jsonl.gz"
-    source.write_bytes(gzip.compress("".join(
-        json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode()))
+    source.write_bytes(
+        gzip.compress(
+            "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode()
+        )
+    )
     local, dask_out = tmp_path / "local.jsonl", tmp_path / "dask.jsonl"
     local_stats, dask_stats = tmp_path / "local.json", tmp_path / "dask.json"
     common = ["--batch-size", "7"]
-    local_result = run([str(source), "-o", str(local), "--jobs", "1",
-                        "--stats", str(local_stats), *common])
-    dask_result = run([str(source), "-o", str(dask_out), "--engine", "dask",
-                       "--scheduler", scheduler_address, "--stats", str(dask_stats), *common])
+    local_result = run(
+        [str(source), "-o", str(local), "--jobs", "1", "--stats", str(local_stats), *common]
+    )
+    dask_result = run(
+        [
+            str(source),
+            "-o",
+            str(dask_out),
+            "--engine",
+            "dask",
+            "--scheduler",
+            scheduler_address,
+            "--stats",
+            str(dask_stats),
+            *common,
+        ]
+    )
     assert local_result.exit_code == dask_result.exit_code == 1, dask_result.output
     local_lines = local.read_bytes().splitlines()
     dask_lines = dask_out.read_bytes().splitlines()
@@ -144,8 +140,9 @@ def test_dask_engine_matches_local_engine_jsonl(tmp_path: Path, scheduler_addres
         assert json.loads(local_line) == json.loads(dask_line)
     assert local.read_bytes() == dask_out.read_bytes()
     assert summary_core(local_stats) == summary_core(dask_stats)
-    changed = [json.loads(line) != record for line, record in zip(local_lines, records,
-                                                                    strict=True)]
+    changed = [
+        json.loads(line) != record for line, record in zip(local_lines, records, strict=True)
+    ]
     assert sum(changed) == 40
 
 
@@ -156,26 +153,50 @@ def test_dask_engine_matches_local_engine_parquet(tmp_path: Path, scheduler_addr
     pq.write_table(pa.Table.from_pylist(corpus_records()), source)
     local, dask_out = tmp_path / "local.parquet", tmp_path / "dask.parquet"
     assert run([str(source), "-o", str(local), "--jobs", "1", "--batch-size", "9"]).exit_code == 1
-    result = run([str(source), "-o", str(dask_out), "--engine", "dask",
-                  "--scheduler", scheduler_address, "--batch-size", "9"])
+    result = run(
+        [
+            str(source),
+            "-o",
+            str(dask_out),
+            "--engine",
+            "dask",
+            "--scheduler",
+            scheduler_address,
+            "--batch-size",
+            "9",
+        ]
+    )
     assert result.exit_code == 1, result.output
     assert pq.read_table(local).equals(pq.read_table(dask_out))
     assert pq.read_table(local).to_pylist() != pq.read_table(source).to_pylist()
 
 
 def test_dask_engine_without_scheduler_starts_a_local_cluster(
-    tmp_path: Path, standin: list[str]
+    tmp_path: Path, worker_preload: list[str]
 ) -> None:
     import dask
 
     source = tmp_path / "in.jsonl"
-    source.write_text("".join(json.dumps(record, ensure_ascii=False) + "\n"
-                              for record in corpus_records()), encoding="utf-8")
+    source.write_text(
+        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in corpus_records()),
+        encoding="utf-8",
+    )
     local, dask_out = tmp_path / "local.jsonl", tmp_path / "dask.jsonl"
     assert run([str(source), "-o", str(local), "--jobs", "1"]).exit_code == 1
-    with dask.config.set({"distributed.worker.preload": standin}):
-        result = run([str(source), "-o", str(dask_out), "--engine", "dask", "--jobs", "1",
-                      "--batch-size", "10"])
+    with dask.config.set({"distributed.worker.preload": worker_preload}):
+        result = run(
+            [
+                str(source),
+                "-o",
+                str(dask_out),
+                "--engine",
+                "dask",
+                "--jobs",
+                "1",
+                "--batch-size",
+                "10",
+            ]
+        )
     assert result.exit_code == 1, result.output
     assert local.read_bytes() == dask_out.read_bytes()
 
@@ -186,8 +207,17 @@ def test_unreachable_scheduler_is_a_clean_error(
     monkeypatch.setattr(corpus, "DASK_CONNECT_TIMEOUT", "1s")
     source = tmp_path / "in.jsonl"
     source.write_text('{"text": "x"}\n', encoding="utf-8")
-    result = CliRunner().invoke(corpus_command, [
-        str(source), "-o", str(tmp_path / "out.jsonl"), "--engine", "dask",
-        "--scheduler", "tcp://127.0.0.1:9"])
+    result = CliRunner().invoke(
+        corpus_command,
+        [
+            str(source),
+            "-o",
+            str(tmp_path / "out.jsonl"),
+            "--engine",
+            "dask",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+        ],
+    )
     assert result.exit_code == 2
     assert "Dask scheduler" in result.output and "Traceback" not in result.output

@@ -129,7 +129,7 @@ def test_legacy_bytes_read_as_latin_score_as_damage(
 
 
 def test_ascii_is_neutral(model: lm.CharModel) -> None:
-    for text in ["<p class=\"x\">Hello, world 42!</p>", "a = b + 1;\n\tprint(a)"]:
+    for text in ['<p class="x">Hello, world 42!</p>', "a = b + 1;\n\tprint(a)"]:
         assert abs(model.score(text)) < 1e-9
         assert model.mean_score(text) == 0.0
     assert model.mean_score("") == 0.0
@@ -189,7 +189,8 @@ def test_build_reproduces_committed_files(tmp_path: Path) -> None:
         pytest.skip(f"installed sources {installed} differ from the build's {meta['sources']}")
     subprocess.run(
         [sys.executable, str(REPO / "scripts" / "build_lm.py"), "--out", str(tmp_path)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     for name in (lm.META_FILE, lm.UNIGRAM_FILE, lm.BIGRAM_FILE, lm.COMMON_FILE):
         assert (tmp_path / name).read_bytes() == (lm.DATA_DIR / name).read_bytes(), name

@@ -64,8 +64,11 @@ def _edit_distance(first: str, second: str) -> int:
         current = [index]
         for other_index, other in enumerate(second, 1):
             current.append(
-                min(previous[other_index] + 1, current[-1] + 1,
-                    previous[other_index - 1] + (char != other))
+                min(
+                    previous[other_index] + 1,
+                    current[-1] + 1,
+                    previous[other_index - 1] + (char != other),
+                )
             )
         previous = current
     return previous[-1]

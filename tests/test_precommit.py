@@ -17,7 +17,9 @@ REPAIRED = "数据库连接失败了\n"
 
 
 def _pre_commit() -> list[str]:
-    exe = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+    exe = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which(
+        "pre-commit"
+    )
     if exe is None:
         pytest.skip("pre-commit is not installed (pip install 'fixer[test]')")
     return [exe]
@@ -39,10 +41,16 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
     return work, env
 
 
-def _try_repo(work: Path, env: dict[str, str], hook: str, *files: str) -> subprocess.CompletedProcess:
+def _try_repo(
+    work: Path, env: dict[str, str], hook: str, *files: str
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [*_pre_commit(), "try-repo", str(REPO), hook, "--verbose", "--files", *files],
-        cwd=work, env=env, capture_output=True, text=True, timeout=900,
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
 
 

@@ -30,7 +30,10 @@ def test_repair_leaves_no_debris(seed_text: str) -> None:
 
 def test_simplified_with_punctuation_reads_as_the_published_article(seed_text: str) -> None:
     repaired = fixer.fix_text(seed_text, to="hans", punct="cjk")
-    assert "人民网沈阳1月4日电 （记者孝媛）1月4日，东北科技成果转化交流会暨沈阳产业技术研究院" in repaired
+    assert (
+        "人民网沈阳1月4日电 （记者孝媛）1月4日，东北科技成果转化交流会暨沈阳产业技术研究院"
+        in repaired
+    )
     assert "2024年01月04日18:20" in repaired  # digits keep ASCII punctuation
     assert "促进创新成果转化。”前来参加活动的长三角" in repaired
     assert fixer.fix_text(repaired, to="hans", punct="cjk") == repaired
@@ -52,15 +55,18 @@ def test_cli_fix_then_check_is_clean(tmp_path) -> None:
     fix = subprocess.run([sys.executable, "-m", "fixer", "fix", str(target)], capture_output=True)
     assert fix.returncode == 1, fix.stderr
     assert target.read_text(encoding="utf-8") == EXPECTED_HANT.read_text(encoding="utf-8")
-    check = subprocess.run([sys.executable, "-m", "fixer", "check", str(target)], capture_output=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "fixer", "check", str(target)], capture_output=True
+    )
     assert check.returncode == 0, check.stdout
 
 
 def test_cli_diff_leaves_the_seed_as_it_came(tmp_path) -> None:
     target = tmp_path / SEED.name
     target.write_bytes(SEED.read_bytes())
-    diff = subprocess.run([sys.executable, "-m", "fixer", "diff", str(tmp_path)], capture_output=True,
-                          text=True)
+    diff = subprocess.run(
+        [sys.executable, "-m", "fixer", "diff", str(tmp_path)], capture_output=True, text=True
+    )
     assert diff.returncode == 1
     assert "-人民網(wǎng)" in diff.stdout and "+人民網\n" in diff.stdout
     assert target.read_bytes() == SEED.read_bytes()

@@ -116,7 +116,8 @@ def _rejects(codec: str) -> tuple[frozenset[tuple[int, int]], frozenset[int], fr
             if data.decode(codec, "replace") == REPLACEMENT + rest:
                 pairs.add((first, second))
     at_end = frozenset(
-        byte for byte in range(0x80, 0x100)
+        byte
+        for byte in range(0x80, 0x100)
         if bytes((byte,)).decode(codec, "replace") == REPLACEMENT
     )
     before_any = frozenset(first for first, second in pairs if second >= 0x80)
@@ -246,8 +247,14 @@ def _segments(line: str, codec: str) -> Iterator[Segment]:
 class _Lattice:
     """Every reading of one segment's bytes, with Viterbi and max-marginal scores."""
 
-    def __init__(self, segment: Segment, codec: str, left: str | None, right: str | None,
-                 followers: frozenset[int]) -> None:
+    def __init__(
+        self,
+        segment: Segment,
+        codec: str,
+        left: str | None,
+        right: str | None,
+        followers: frozenset[int],
+    ) -> None:
         self.segment = segment
         self.codec = codec
         self.left = left
@@ -350,8 +357,10 @@ class _Lattice:
         for offset, options in enumerate(continuations, 1):
             position = start + offset
             prefixes = [
-                (data + bytes((byte,)),
-                 fills + (((position, byte),) if tokens[position] != byte else ()))
+                (
+                    data + bytes((byte,)),
+                    fills + (((position, byte),) if tokens[position] != byte else ()),
+                )
                 for data, fills in prefixes
                 for byte in options
             ]
@@ -372,9 +381,7 @@ class _Lattice:
         """Adjacent wildcards inside one character must be rejected as a pair."""
         pairs, _, _ = _rejects(self.codec)
         values = dict(fills)
-        return all(
-            (byte, values[pos + 1]) in pairs for pos, byte in fills if pos + 1 in values
-        )
+        return all((byte, values[pos + 1]) in pairs for pos, byte in fills if pos + 1 in values)
 
     # -- scoring -----------------------------------------------------------------------
     def _llr(self, prev: str | None, edge: Edge) -> float:
@@ -438,11 +445,7 @@ class _Lattice:
             path.append(cursor)
             cursor = forward[cursor][1]
         path.reverse()
-        through = {
-            edge: forward[edge][0] + backward[edge]
-            for edge in forward
-            if edge in backward
-        }
+        through = {edge: forward[edge][0] + backward[edge] for edge in forward if edge in backward}
         return total, path, through
 
     def solve_consistently(self) -> tuple[float, list[Edge], dict[Edge, float]] | None:
@@ -452,10 +455,7 @@ class _Lattice:
             return None
         known = {_script_of(edge.char) for edge in solved[1] if not edge.wildcards}
         recovered = {
-            _script_of(edge.char)
-            for edges in self.edges_from
-            for edge in edges
-            if edge.wildcards
+            _script_of(edge.char) for edges in self.edges_from for edge in edges if edge.wildcards
         }
         foreign = frozenset(recovered - known - {"han", "other"})
         if not foreign:
@@ -469,8 +469,9 @@ class _Lattice:
             score
             for start in range(max(0, edge.start - 3), edge.end)
             for other in self.edges_from[start]
-            if other is not edge and other.end > edge.start and (score := through.get(other))
-            is not None
+            if other is not edge
+            and other.end > edge.start
+            and (score := through.get(other)) is not None
         ]
         return total - max(rivals) if rivals else math.inf
 
@@ -588,8 +589,10 @@ def _line_proposals(line: str, line_start: int) -> list[Proposal]:
                 f"{repair.recovered} lost byte(s) recovered"
                 + (f", {repair.lost} character(s) still lost" if repair.lost else "")
             )
-            confidence = 1.0 if repair.worst_margin == math.inf else min(
-                1.0, repair.worst_margin / (3 * MIN_MARGIN)
+            confidence = (
+                1.0
+                if repair.worst_margin == math.inf
+                else min(1.0, repair.worst_margin / (3 * MIN_MARGIN))
             )
             total += repair.path_gain
             proposals.append(

@@ -71,8 +71,16 @@ _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[ />]")
 _PAIRS = {"”": "“", "’": "‘", "）": "（", "」": "「", "』": "『", "》": "《", "】": "【"}
 #: Log-odds of CJK stops against the language model's uniform share of its stop class
 #: (shares in running Chinese text): a lost byte often decides between 。 and 、.
-_STOP_SHARES = {"，": 0.42, "。": 0.32, "、": 0.12, "：": 0.04, "；": 0.03, "？": 0.03, "！": 0.03,
-                "．": 0.01}
+_STOP_SHARES = {
+    "，": 0.42,
+    "。": 0.32,
+    "、": 0.12,
+    "：": 0.04,
+    "；": 0.03,
+    "？": 0.03,
+    "！": 0.03,
+    "．": 0.01,
+}
 _PUNCTUATION_PRIOR = {
     char: math.log(share * len(_STOP_SHARES)) for char, share in _STOP_SHARES.items()
 }
@@ -172,7 +180,8 @@ class _Search:
         self.model = lm.get_model()
         visible = line[:end]
         self.open_closers = frozenset(
-            closer for closer, opener in _PAIRS.items()
+            closer
+            for closer, opener in _PAIRS.items()
             if visible.count(opener) > visible.count(closer)
         )
 
@@ -204,12 +213,35 @@ class _Search:
             if byte < 0x80:
                 text = chr(byte)
                 score, tail, rewarded, text_id = self._emit(hyp, text)
-                results.append((hyp._replace(score=score, orphan=-1, halved=halved, last_trail=-1,
-                                             tail=tail, rewarded=rewarded, text_id=text_id),
-                                text, ""))
+                results.append(
+                    (
+                        hyp._replace(
+                            score=score,
+                            orphan=-1,
+                            halved=halved,
+                            last_trail=-1,
+                            tail=tail,
+                            rewarded=rewarded,
+                            text_id=text_id,
+                        ),
+                        text,
+                        "",
+                    )
+                )
             else:
-                results.append((hyp._replace(pending=byte, pending_token=token, orphan=-1,
-                                             halved=halved, last_trail=-1), "", ""))
+                results.append(
+                    (
+                        hyp._replace(
+                            pending=byte,
+                            pending_token=token,
+                            orphan=-1,
+                            halved=halved,
+                            last_trail=-1,
+                        ),
+                        "",
+                        "",
+                    )
+                )
             return results
         lead = hyp.pending
         text = self._pair(lead, byte)
@@ -217,24 +249,54 @@ class _Search:
             (lead, byte) in self.t.halfwidth and hyp.pending_token != token
         ):
             score, tail, rewarded, text_id = self._emit(hyp, text)
-            results.append((hyp._replace(score=score, pending=-1, orphan=-1, halved=halved,
-                                         last_trail=byte, tail=tail, rewarded=rewarded,
-                                         text_id=text_id), text, ""))
+            results.append(
+                (
+                    hyp._replace(
+                        score=score,
+                        pending=-1,
+                        orphan=-1,
+                        halved=halved,
+                        last_trail=byte,
+                        tail=tail,
+                        rewarded=rewarded,
+                        text_id=text_id,
+                    ),
+                    text,
+                    "",
+                )
+            )
         pair = self.t.fullwidth.get(byte) if expandable else None
         if pair is not None:
             first, second = pair
             text = self._pair(lead, first)
             if text is not None:
                 score, tail, rewarded, text_id = self._emit(hyp, text)
-                grown = hyp._replace(score=score, pending=-1, orphan=-1, halved=halved,
-                                     last_trail=first, tail=tail, rewarded=rewarded,
-                                     text_id=text_id)
+                grown = hyp._replace(
+                    score=score,
+                    pending=-1,
+                    orphan=-1,
+                    halved=halved,
+                    last_trail=first,
+                    tail=tail,
+                    rewarded=rewarded,
+                    text_id=text_id,
+                )
                 note = f"half-width {chr(byte)!r} was full-width"
                 if second < 0x80:
                     more, tail, rewarded, text_id = self._emit(grown, chr(second))
-                    results.append((grown._replace(score=more, last_trail=-1, tail=tail,
-                                                   rewarded=rewarded, text_id=text_id),
-                                    text + chr(second), note))
+                    results.append(
+                        (
+                            grown._replace(
+                                score=more,
+                                last_trail=-1,
+                                tail=tail,
+                                rewarded=rewarded,
+                                text_id=text_id,
+                            ),
+                            text + chr(second),
+                            note,
+                        )
+                    )
                 else:
                     results.append((grown._replace(pending=second, pending_token=-1), text, note))
         return results
@@ -253,9 +315,19 @@ class _Search:
                     continue
                 if hyp.orphan >= 0 and self._pair(hyp.orphan, byte) is not None:
                     continue  # the earlier orphan would have paired with this byte
-                results.append((hyp._replace(pending=byte, pending_token=LOST, orphan=byte,
-                                             halved=(hyp.halved[1], byte), last_trail=-1),
-                                "", f"lost byte {byte:02X}"))
+                results.append(
+                    (
+                        hyp._replace(
+                            pending=byte,
+                            pending_token=LOST,
+                            orphan=byte,
+                            halved=(hyp.halved[1], byte),
+                            last_trail=-1,
+                        ),
+                        "",
+                        f"lost byte {byte:02X}",
+                    )
+                )
             return results
         lead = hyp.pending
         options = []
@@ -271,10 +343,22 @@ class _Search:
         for _, byte, text, (score, tail, rewarded, text_id) in heapq.nlargest(
             LOST_TRAILS, options, key=lambda option: option[0]
         ):
-            results.append((hyp._replace(score=score, pending=-1, orphan=byte,
-                                         halved=(hyp.halved[1], byte), last_trail=byte,
-                                         tail=tail, rewarded=rewarded, text_id=text_id),
-                            text, f"lost byte {byte:02X}"))
+            results.append(
+                (
+                    hyp._replace(
+                        score=score,
+                        pending=-1,
+                        orphan=byte,
+                        halved=(hyp.halved[1], byte),
+                        last_trail=byte,
+                        tail=tail,
+                        rewarded=rewarded,
+                        text_id=text_id,
+                    ),
+                    text,
+                    f"lost byte {byte:02X}",
+                )
+            )
         return results
 
     def pinyin_pair_reads(self, hyp: Hypothesis, syllable: str) -> bool:
@@ -294,8 +378,9 @@ class _Search:
                 last_trail, halved = encoded[1], (encoded[0], encoded[1])
             elif encoded is not None and len(before) > 1:
                 halved = (-1, encoded[-1])
-        start = Hypothesis(0.0, float("inf"), -1, -1, last_trail, halved, -1, before[-_TAIL:],
-                           0, frozenset(), None)
+        start = Hypothesis(
+            0.0, float("inf"), -1, -1, last_trail, halved, -1, before[-_TAIL:], 0, frozenset(), None
+        )
         # frontier[i]: hypotheses that have consumed window[:i]
         frontier: dict[int, dict[tuple, Hypothesis]] = {0: {self._key(start): start}}
         window = self.window
@@ -324,8 +409,14 @@ class _Search:
 
     @staticmethod
     def _key(hyp: Hypothesis) -> tuple:
-        return (hyp.pending, hyp.last_trail, hyp.halved, hyp.orphan, hyp.tail[-1:],
-                hyp.pending_token)
+        return (
+            hyp.pending,
+            hyp.last_trail,
+            hyp.halved,
+            hyp.orphan,
+            hyp.tail[-1:],
+            hyp.pending_token,
+        )
 
     @staticmethod
     def _prune(hyps: list[Hypothesis]) -> list[Hypothesis]:
@@ -347,8 +438,9 @@ class _Search:
 
         def record(target: int, grown: Hypothesis, piece: str, note: str) -> None:
             in_sync = grown.pending < 0 and grown.orphan < 0
-            out.append((target, grown._replace(history=(hyp.history, index, target, piece, note,
-                                                        in_sync))))
+            out.append(
+                (target, grown._replace(history=(hyp.history, index, target, piece, note, in_sync)))
+            )
 
         def drop_pinyin(base: Hypothesis, group_start: int, piece: str, note: str) -> bool:
             """Handle an injected ``(syllable)``; True when it applies at all."""
@@ -378,12 +470,20 @@ class _Search:
                 if _PINYIN_GROUP.match(after):
                     drop_pinyin(swallowed, index + 1, piece, note + " that swallowed '('")
                     for again, more, extra in self.feed(swallowed, 0x28, index, False):
-                        record(index + 1, again, piece + more,
-                               note + " that swallowed '('" + (f"; {extra}" if extra else ""))
+                        record(
+                            index + 1,
+                            again,
+                            piece + more,
+                            note + " that swallowed '('" + (f"; {extra}" if extra else ""),
+                        )
                 if tag_tail:
                     for again, more, extra in self.feed(swallowed, 0x3C, index, False):
-                        record(index + 1, again, piece + more,
-                               note + " that swallowed '<'" + (f"; {extra}" if extra else ""))
+                        record(
+                            index + 1,
+                            again,
+                            piece + more,
+                            note + " that swallowed '<'" + (f"; {extra}" if extra else ""),
+                        )
             if char == "?" or hyp.pending < 0:
                 literal: list[tuple[int, Hypothesis]] = []
                 self._plain(hyp, index, char, lambda t, g, p, n: literal.append((t, g, p, n)))
@@ -402,16 +502,32 @@ class _Search:
             if hyp.pending >= 0 or hyp.orphan >= 0:
                 return
             score, tail, rewarded, text_id = self._emit(hyp, char)
-            record(index + 1, hyp._replace(score=score, last_trail=-1, halved=(-1, -1), tail=tail,
-                                           rewarded=rewarded, text_id=text_id), char, "")
+            record(
+                index + 1,
+                hyp._replace(
+                    score=score,
+                    last_trail=-1,
+                    halved=(-1, -1),
+                    tail=tail,
+                    rewarded=rewarded,
+                    text_id=text_id,
+                ),
+                char,
+                "",
+            )
             return
         states: list[Successor] = [(hyp, "", "")]
         for byte in encoded:
             grown_states = []
             for state, piece, note in states:
                 for grown, more, extra in self.feed(state, byte, index, 0x21 <= byte <= 0x7E):
-                    grown_states.append((grown, piece + more, f"{note}; {extra}" if note and extra
-                                         else note or extra))
+                    grown_states.append(
+                        (
+                            grown,
+                            piece + more,
+                            f"{note}; {extra}" if note and extra else note or extra,
+                        )
+                    )
             states = grown_states
         for grown, piece, note in states:
             record(index + 1, grown, piece, note)
@@ -426,8 +542,10 @@ class _Search:
         for hyp in hyps:
             if hyp.pending >= 0:
                 continue
-            if hyp.orphan >= 0 and first_byte >= 0 and (
-                first_byte in (0x28, 0x3C) or self._pair(hyp.orphan, first_byte) is not None
+            if (
+                hyp.orphan >= 0
+                and first_byte >= 0
+                and (first_byte in (0x28, 0x3C) or self._pair(hyp.orphan, first_byte) is not None)
             ):
                 continue
             if first_byte >= 0 and (hyp.last_trail, first_byte) in self.t.halfwidth:
@@ -494,8 +612,10 @@ def repair_window(line: str, start: int, end: int) -> Repair | None:
         if family not in DECODERS:
             continue
         codec = DECODERS[family]
-        if any(char not in ORPHAN_MARKS and _encode_char(char, codec) is None
-               for char in line[start:end]):
+        if any(
+            char not in ORPHAN_MARKS and _encode_char(char, codec) is None
+            for char in line[start:end]
+        ):
             continue  # not text a decoder of this family produced
         found = _Search(family, line, start, end).run()
         if found is None:
@@ -551,7 +671,8 @@ def _windows(line: str) -> list[tuple[int, int]]:
     sites = [mark.start() for mark in _MARK.finditer(line) if _near_non_ascii(line, mark.start())]
     # Pinyin after a character it does not read: inserted after a pair straddling two characters.
     sites += [
-        match.start(2) - 1 for match in _ANNOTATION.finditer(line)
+        match.start(2) - 1
+        for match in _ANNOTATION.finditer(line)
         if not is_reading(match.group(1), match.group(2)) and _near_non_ascii(line, match.start(1))
     ]
     sites.sort()

@@ -101,7 +101,7 @@ def _segments(line: str, codec: str) -> Iterator[tuple[int, bytes, list[int]]]:
 
 
 def decode_runs(line: str, wrong: str, true: str) -> Iterator[tuple[int, int, str]]:
-    """Spans of *line* whose *wrong*-encoded bytes are well-formed *true* bytes: (start, end, text)."""
+    """Spans of *line* whose bytes in *wrong* are well-formed in *true*: (start, end, text)."""
     pattern = well_formed_run(true)
     for offset, data, boundaries in _segments(line, wrong):
         if data.isascii():
