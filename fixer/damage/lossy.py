@@ -33,7 +33,7 @@ from fixer import lm
 from fixer.chardata import CJK_PUNCTUATION, CODEC_FAMILIES, CODEC_LABELS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
-from fixer.damage.mojibake import encode_char
+from fixer.damage.mojibake import encode_char, is_suspicious
 
 #: Decoders whose replacement marks are searched, each with its own rejection rules.
 LOSSY_DECODERS: tuple[str, ...] = (
@@ -614,7 +614,9 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     proposals: list[Proposal] = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        if _has_marks(line):
+        # Wrongly decoded UTF-8 always leaves rare characters; without any, a mark is
+        # ordinary punctuation and the language model is not needed (nor loaded).
+        if _has_marks(line) and is_suspicious(line):
             proposals.extend(_line_proposals(line, offset))
         offset += len(line)
     return proposals

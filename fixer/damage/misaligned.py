@@ -31,6 +31,7 @@ from fixer import lm
 from fixer.chardata import DOUBLE_BYTE_LEADS, FULLWIDTH_LEAD, PINYIN_LETTERS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
+from fixer.damage.mojibake import is_suspicious
 from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
 
 #: Replacement marks a decoder leaves for an orphan lead byte.
@@ -692,11 +693,28 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     proposals: list[Proposal] = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        proposals.extend(_line_proposals(line, offset))
+        if _worth_searching(line):
+            proposals.extend(_line_proposals(line, offset))
         offset += len(line)
     if proposals and "(" in text:
         proposals = _reannotate(text, proposals)
     return proposals
+
+
+#: An orphan mark directly followed by ASCII: the shape a half-width rewrite leaves.
+_MARK_THEN_PUNCT = re.compile(r"[?\ufffd][!-~]")
+
+
+def _worth_searching(line: str) -> bool:
+    """Cheap gate (no model): does the line hold a mark and any sign of damage around it?
+
+    Damage leaves rare characters, Latin letters of pinyin or a mark glued to
+    ASCII (a half-width byte); a ``?`` ending a sentence has none of these, so
+    most clean files never load the language model here.
+    """
+    if "?" not in line and "\ufffd" not in line:
+        return False
+    return is_suspicious(line) or _MARK_THEN_PUNCT.search(line) is not None
 
 
 def _reannotate(text: str, proposals: list[Proposal]) -> list[Proposal]:
