@@ -34,7 +34,6 @@ from common import (
     Case,
     environment_line,
     ftfy_cases_dir,
-    levenshtein,
     load_cases,
     load_ftfy_cases,
     percent,
@@ -43,6 +42,7 @@ from common import (
 
 import fixer
 from fixer.damage.ftfy_stage import CJK_SAFE_FTFY
+from fixer.evaluation import levenshtein
 
 Repair = Callable[[str, dict[str, Any]], str]
 

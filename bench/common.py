@@ -105,40 +105,6 @@ def load_ftfy_cases(folder: Path) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def levenshtein(first: str, second: str) -> int:
-    """Edit distance (insertions, deletions, substitutions) between two strings."""
-    if first == second:
-        return 0
-    start = 0
-    shortest = min(len(first), len(second))
-    while start < shortest and first[start] == second[start]:
-        start += 1
-    end_first, end_second = len(first), len(second)
-    while (
-        end_first > start and end_second > start and first[end_first - 1] == second[end_second - 1]
-    ):
-        end_first -= 1
-        end_second -= 1
-    first, second = first[start:end_first], second[start:end_second]
-    if len(first) < len(second):
-        first, second = second, first
-    if not second:
-        return len(first)
-    previous = list(range(len(second) + 1))
-    for row, char in enumerate(first, 1):
-        current = [row]
-        for column, other in enumerate(second, 1):
-            current.append(
-                min(
-                    previous[column] + 1,
-                    current[column - 1] + 1,
-                    previous[column - 1] + (char != other),
-                )
-            )
-        previous = current
-    return previous[-1]
-
-
 class Timing(NamedTuple):
     """Median wall and CPU seconds of several runs of the same work."""
 

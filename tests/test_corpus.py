@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from fixer.evaluation import character_error_rate
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 CASES_DIR = CORPUS / "cases"
@@ -94,31 +96,6 @@ def load_cases() -> dict[str, list[dict[str, Any]]]:
 
 
 CASES = load_cases()
-
-
-def levenshtein(left: str, right: str) -> int:
-    """Edit distance (insertions, deletions, substitutions) between two strings."""
-    if len(left) < len(right):
-        left, right = right, left
-    previous = list(range(len(right) + 1))
-    for row, left_char in enumerate(left, 1):
-        current = [row]
-        for column, right_char in enumerate(right, 1):
-            current.append(
-                min(
-                    previous[column] + 1,
-                    current[column - 1] + 1,
-                    previous[column - 1] + (left_char != right_char),
-                )
-            )
-        previous = current
-    return previous[-1]
-
-
-def character_error_rate(got: list[str], expected: list[str]) -> float:
-    """Total edit distance over total expected length."""
-    distance = sum(levenshtein(g, e) for g, e in zip(got, expected, strict=True))
-    return distance / max(1, sum(len(e) for e in expected))
 
 
 def short_diff(expected: str, got: str, width: int = 30) -> str:

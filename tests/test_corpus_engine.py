@@ -25,50 +25,12 @@ from fixer.corpus import (
     repair_record,
 )
 from fixer.report import render_corpus_report
+from tests.cjk_samples import gbk_mojibake, readable_words
 
 # Two-character words whose UTF-8 bytes also read as GBK; sentences built from them
 # turn into GBK mojibake ("鎴戜滑..."-like) that the repair must undo.
-WORDS = (
-    "我们",
-    "国家",
-    "发展",
-    "科技",
-    "成果",
-    "人民",
-    "记者",
-    "报道",
-    "会议",
-    "今天",
-    "数据",
-    "文本",
-    "中文",
-    "清洗",
-    "公园",
-    "天气",
-    "产业",
-    "推动",
-    "东北",
-    "转化",
-)
 CLEAN = "今天天气很好，我们去公园散步。数据清洗是一项重要的工作。"
 LOST = "这段文字在传输中丢失了\ufffd\ufffd一些内容。"
-
-
-def gbk_mojibake(source: str) -> str:
-    """*source*'s UTF-8 bytes read as GBK."""
-    return source.encode("utf-8").decode("gbk")
-
-
-def readable_words() -> list[str]:
-    usable = []
-    for word in WORDS:
-        try:
-            gbk_mojibake(word)
-        except UnicodeDecodeError:
-            continue
-        usable.append(word)
-    assert len(usable) >= 8, "too few words survive the GBK round trip"
-    return usable
 
 
 def damaged_sentence(seed: int) -> tuple[str, str]:

@@ -14,48 +14,17 @@ from click.testing import CliRunner
 
 from fixer import corpus
 from fixer.corpus import corpus_command
+from tests.cjk_samples import gbk_mojibake, readable_words
 
 distributed = pytest.importorskip(
     "distributed", reason="Dask's distributed scheduler is not installed (pip install fixer[dask])"
 )
 
-WORDS = (
-    "我们",
-    "国家",
-    "发展",
-    "科技",
-    "成果",
-    "人民",
-    "记者",
-    "报道",
-    "会议",
-    "今天",
-    "数据",
-    "文本",
-    "中文",
-    "清洗",
-    "公园",
-    "天气",
-    "产业",
-    "推动",
-    "东北",
-    "转化",
-)
 CLEAN = "今天天气很好，我们去公园散步。"
 
 
-def gbk_mojibake(source: str) -> str:
-    return source.encode("utf-8").decode("gbk")
-
-
 def damaged_texts(count: int) -> list[str]:
-    words = []
-    for word in WORDS:
-        try:
-            gbk_mojibake(word)
-        except UnicodeDecodeError:
-            continue
-        words.append(word)
+    words = readable_words()
     return [
         gbk_mojibake("".join(words[(seed + step * 7) % len(words)] for step in range(12)))
         for seed in range(count)

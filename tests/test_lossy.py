@@ -6,6 +6,7 @@ import pytest
 
 from fixer.config import DEFAULT_CONFIG
 from fixer.damage.lossy import LOSSY, REPLACEMENT
+from fixer.evaluation import levenshtein
 from fixer.pipeline import fix_text
 
 CHINESE = [
@@ -58,22 +59,6 @@ def _damaged(clean: str, codec: str, mark: str = REPLACEMENT) -> str:
     return damaged.replace(REPLACEMENT, mark)
 
 
-def _edit_distance(first: str, second: str) -> int:
-    previous = list(range(len(second) + 1))
-    for index, char in enumerate(first, 1):
-        current = [index]
-        for other_index, other in enumerate(second, 1):
-            current.append(
-                min(
-                    previous[other_index] + 1,
-                    current[-1] + 1,
-                    previous[other_index - 1] + (char != other),
-                )
-            )
-        previous = current
-    return previous[-1]
-
-
 def _error_rates(sentences: list[str], codec: str, mark: str = REPLACEMENT) -> tuple[float, float]:
     """Character error rate of the repair, and the share of wrong characters that are not marks."""
     errors = wrong = total = 0
@@ -81,11 +66,11 @@ def _error_rates(sentences: list[str], codec: str, mark: str = REPLACEMENT) -> t
         damaged = _damaged(clean, codec, mark)
         assert mark in damaged, "each test sentence must lose at least one byte"
         repaired = fix_text(damaged)
-        errors += _edit_distance(clean, repaired)
+        errors += levenshtein(clean, repaired)
         # Invented text: characters of the repair that are neither the original nor a mark.
         kept = repaired.replace(REPLACEMENT, "").replace(mark, "")
         kept_clean = clean.replace(mark, "")
-        wrong += _edit_distance(kept_clean, kept) - (len(kept_clean) - len(kept))
+        wrong += levenshtein(kept_clean, kept) - (len(kept_clean) - len(kept))
         total += len(clean)
     return errors / total, wrong / total
 
