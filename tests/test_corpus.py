@@ -64,8 +64,6 @@ SHOW_FAILURES = 5
 #: character error rate for lossy classes).  The test fails below this floor (a regression)
 #: and reports an expected failure between the floor and the target.
 FLOORS: dict[str, float] = {
-    "big5-as-cp1252": 0.85,
-    "sjis-as-cp1252": 0.85,
     "misaligned": 0.60,
     "misaligned-big5": 0.88,
     "lossy-fffd": 0.035,

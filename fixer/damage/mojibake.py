@@ -25,6 +25,8 @@ from fixer.damage.base import DamageClass, Proposal, resolve_overlaps
 MIN_GAIN = 6.0
 #: Bonus for a span read with the codec pair that explains most of the document.
 DOMINANT_BONUS = 20.0
+#: Share of high characters in the words around a Western span that marks it as legacy CJK.
+HIGH_SHARE_OF_WORDS = 0.5
 #: High characters in runs a Western span needs before a legacy CJK reading is tried.
 MIN_HIGH_IN_RUNS = 4
 #: Share of a Western run that well-formed UTF-8 must cover to rule out legacy readings.
@@ -136,6 +138,24 @@ def _covered(spans: list[tuple[int, int]], start: int, end: int) -> float:
     return len(covered) / max(1, end - start)
 
 
+def _looks_legacy(line: str, start: int, end: int) -> bool:
+    """Is ``line[start:end]`` shaped like legacy CJK bytes read as a Western codec?
+
+    Either its high characters come in runs, or the words it touches are at
+    least half high characters (``µn¥X``, ``ƒvƒ‰ƒC``: double-byte codes whose
+    trail bytes fall in ASCII).  European words have a few accented letters
+    among many ASCII ones (``järjestetty``, ``keväänä``) and pass neither test.
+    """
+    if _high_runs_dominate(line[start:end]):
+        return True
+    while start > 0 and not line[start - 1].isspace():
+        start -= 1
+    while end < len(line) and not line[end].isspace():
+        end += 1
+    words = "".join(line[start:end].split())
+    return len(_WESTERN_HIGH.findall(words)) >= HIGH_SHARE_OF_WORDS * len(words)
+
+
 def _high_runs_dominate(span: str) -> bool:
     """Are the high characters of *span* mostly in runs, as in legacy CJK read as Latin-1?
 
@@ -200,7 +220,7 @@ def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
             elif western and (
                 _covered(utf8_spans, start, end) >= UTF8_PRECEDENCE
                 or _cuts_western_run(line, start, end)
-                or not _high_runs_dominate(line[start:end])
+                or not _looks_legacy(line, start, end)
             ):
                 continue
             label = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
