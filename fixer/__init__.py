@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from fixer.config import FixerConfig, make_config
 from fixer.explain import Finding, Step, apply_plan
-from fixer.pipeline import fix_and_explain, fix_text, scan
 
 if TYPE_CHECKING:
+    from fixer.pipeline import fix_and_explain, fix_text, scan
     from fixer.result import Result
 
 __version__ = "0.1.0"
@@ -54,8 +54,13 @@ def convert(text: str, config: str) -> str:
 
 
 def __getattr__(name: str) -> Any:
+    """Import the repair machinery on first use, so ``import fixer`` stays light."""
+    if name in ("fix_text", "fix_and_explain", "scan"):
+        from fixer import pipeline
+
+        return getattr(pipeline, name)
     if name == "Result":
         from fixer.result import Result
 
         return Result
-    raise AttributeError(name)
+    raise AttributeError(f"module 'fixer' has no attribute {name!r}")

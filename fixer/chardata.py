@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252" and friends)
-
 # --- Encodings -----------------------------------------------------------------
 
 #: Legacy CJK encodings fixer repairs, each with the codec used to encode and

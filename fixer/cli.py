@@ -13,7 +13,6 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -105,7 +104,6 @@ def _finding_records(
 def process_path(path: Path, config: FixerConfig, mode: str) -> Outcome:
     """Check, diff or fix one file; never raises for a bad file, reports it instead."""
     from fixer import files
-    from fixer.result import fix_bytes
 
     shown = files.display_path(path)
     try:
@@ -119,6 +117,10 @@ def process_path(path: Path, config: FixerConfig, mode: str) -> Outcome:
     reason = files.binary_reason(snapshot.data)
     if reason is not None:
         return Outcome(shown, "skipped", message=f"{shown}: skipped: binary ({reason})")
+    if _clean_utf8(snapshot.data, config):
+        return Outcome(shown, "clean")
+    from fixer.result import fix_bytes
+
     result = fix_bytes(snapshot.data, config)
     if result.error is not None:
         return Outcome(shown, "error", message=f"{shown}: left unchanged: {result.error}")
@@ -140,6 +142,21 @@ def process_path(path: Path, config: FixerConfig, mode: str) -> Outcome:
         except files.FileError as error:
             return Outcome(shown, "error", findings, diff, f"{error} (left unchanged)")
     return Outcome(shown, "changed", findings, diff)
+
+
+def _clean_utf8(data: bytes, config: FixerConfig) -> bool:
+    """The fast path: UTF-8 (no BOM) text in which no damage class could find anything."""
+    from fixer.fastpath import nothing_to_repair
+
+    if data.isascii():
+        return True
+    if data.startswith(b"\xef\xbb\xbf"):
+        return False
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return nothing_to_repair(text, config)
 
 
 class _Unchanged(Exception):
@@ -235,6 +252,8 @@ def _run_all(
             progress(1)
         progress(None)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         chunk = max(1, min(64, len(targets) // (jobs * 8)))
         for outcome in pool.map(
@@ -389,7 +408,21 @@ def _execute(mode: str, paths: tuple[Path, ...], options: dict[str, Any]) -> Non
     sys.exit(_report(outcomes, mode, output_format, color))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; ``corpus`` (pyarrow, process pools, Dask) is imported only when used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), "corpus"])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "corpus":
+            from fixer.corpus import corpus_command
+
+            return corpus_command
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fixer")
 def cli() -> None:
     """Find and repair damaged text: mojibake, legacy encodings, CJK debris, script variants."""
@@ -415,17 +448,6 @@ def fix(paths: tuple[Path, ...], show_diff: bool, **options: Any) -> None:
 def diff(paths: tuple[Path, ...], **options: Any) -> None:
     """Print the unified diff of what fix would do; writes nothing."""
     _execute("diff", paths, options)
-
-
-def _register_corpus() -> None:
-    try:
-        from fixer.corpus import corpus_command
-    except ImportError:  # pragma: no cover - optional pieces missing from a partial install
-        return
-    cli.add_command(corpus_command, "corpus")
-
-
-_register_corpus()
 
 
 def main() -> None:

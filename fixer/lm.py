@@ -41,6 +41,8 @@ UNIGRAM_FILE = "lm-unigrams.tsv"
 BIGRAM_FILE = "lm-bigrams.tsv"
 COMMON_FILE = "common-chars.txt"
 CALIBRATION_FILE = "lm-calibration.json"
+#: Version of the data files this module reads (``format`` in ``lm-meta.json``).
+MODEL_FORMAT = 2
 
 #: Character classes, in the order used by the transition matrices of the data files.
 CLASSES: tuple[str, ...] = (
@@ -201,23 +203,23 @@ def thresholds() -> dict[str, float]:
 
 
 class CharModel:
-    """Interpolated character bigram / unigram / class model with a background model."""
+    """Interpolated character bigram / word-boundary / class model with a background model."""
 
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
         meta = json.loads((data_dir / META_FILE).read_text(encoding="utf-8"))
-        if meta.get("format") != 1 or tuple(meta["classes"]) != CLASSES:
+        if meta.get("format") != MODEL_FORMAT or tuple(meta["classes"]) != CLASSES:
             raise ValueError(f"{data_dir / META_FILE}: unsupported model format or classes")
         self.meta = meta
         n_classes = len(CLASSES)
         transition = meta["transition"]
         background = meta["background"]
         sizes = meta["class_size"]
-        # log T(K | K') and log Q(K | K'): rows = previous class, columns = class.
-        self._log_t = [[math.log(p) for p in row] for row in transition]
+        self._t = [list(map(float, row)) for row in transition]
         neutral = [name in NEUTRAL_CLASSES for name in CLASSES]
         garbage_rest = sum(
             g for g, is_neutral in zip(background, neutral, strict=True) if not is_neutral
         )
+        # log Q(K | K'): rows = previous class, columns = class.
         self._log_q: list[list[float]] = []
         for row in transition:
             neutral_mass = sum(p for p, is_neutral in zip(row, neutral, strict=True) if is_neutral)
@@ -234,33 +236,119 @@ class CharModel:
         self._start = CLASS_INDEX["space"]
         self._cjk = CLASS_INDEX["cjk"]
         self._lambda_max = float(meta["lambda_max"])
+        # P(ch | K) inside the non-cjk classes: listed shares, else the class's per-member rest.
+        self._share: dict[str, float] = {}
+        self._rest = [1.0 / sizes[name] for name in CLASSES]
+        for name, shares in meta["class_shares"].items():
+            self._rest[CLASS_INDEX[name]] = float(shares[""])
+            self._share.update((ch, float(p)) for ch, p in shares.items() if ch)
+        # Line ends: P("\n" | prev) for non-neutral prev, and the factor that renormalises the
+        # other continuations (the class model alone gives "\n" the probability `base`).
+        newline_share = self._share["\n"]
+        space = CLASS_INDEX["space"]
+        self._eol_class: list[float | None] = [None] * n_classes
+        self._eol_factor_class = [1.0] * n_classes
+        for name, p_end in meta["line_end_class"].items():
+            k = CLASS_INDEX[name]
+            base = self._t[k][space] * newline_share
+            self._eol_class[k] = float(p_end)
+            self._eol_factor_class[k] = (1.0 - p_end) / (1.0 - base)
+        self._eol_char: dict[str, tuple[float, float]] = {}
+        for ch, p_end in meta["line_end_char"].items():
+            base = self._t[CLASS_INDEX[char_class(ch)]][space] * newline_share
+            self._eol_char[ch] = (float(p_end), (1.0 - p_end) / (1.0 - base))
 
+        languages = meta["languages"]
+        weights = meta["language_weights"]
+        self._language_prior = tuple(float(weights[lang]) for lang in languages)
+        self._posterior_floor = float(meta["language_posterior_floor"])
+        floor = float(meta["unigram_floor"])
+        n_lang = len(languages)
+        initial_scale = tuple((1.0 - floor) / meta["initial_total"][lang] for lang in languages)
+        self._language_scale = tuple(
+            (1.0 - floor) / meta["language_total"][lang] for lang in languages
+        )
+        self._word_start_share = float(meta["word_start_share"])
         gc_was_enabled = gc.isenabled()
         gc.disable()  # ~200k small objects: collection passes would only cost time
         try:
             # Keys are CJK characters, which never contain whitespace: split() tokenises.
+            width = 3 + 2 * n_lang
             fields = (data_dir / UNIGRAM_FILE).read_text(encoding="utf-8").split()
-            chars = fields[0::3]
-            self._unigram: dict[str, int] = dict(zip(chars, map(int, fields[1::3]), strict=True))
+            chars = fields[0::width]
+            self._unigram: dict[str, int] = dict(
+                zip(chars, map(int, fields[1::width]), strict=True)
+            )
             self._rowsum: dict[str, int] = {
                 ch: int(rowsum)
-                for ch, rowsum in zip(chars, fields[2::3], strict=True)
+                for ch, rowsum in zip(chars, fields[2::width], strict=True)
                 if rowsum != "0"
             }
+            # Per-language columns are parsed on first use of a character (see _languages).
+            self._unigram_fields = fields
+            self._unigram_row = dict(zip(chars, range(0, len(fields), width), strict=True))
             fields = (data_dir / BIGRAM_FILE).read_text(encoding="utf-8").split()
-            self._bigram: dict[str, int] = dict(
-                zip(fields[0::2], map(int, fields[1::2]), strict=True)
-            )
+            # Counts stay strings until looked up: converting 160k of them costs load time.
+            self._bigram: dict[str, str] = dict(zip(fields[0::2], fields[1::2], strict=True))
         finally:
             if gc_was_enabled:
                 gc.enable()
-        floor = float(meta["unigram_floor"])
         self._uni_scale = (1.0 - floor) / int(meta["unigram_total"])
         self._uni_floor = floor / sizes["cjk"]
+        self._n_languages = n_lang
+        self._initial_scale = initial_scale
+        self._languages_cache: dict[str, tuple[tuple[float, ...], tuple[float, ...]] | None] = {}
 
     # -- probabilities -------------------------------------------------------------------
     def _p_cjk_unigram(self, ch: str) -> float:
         return self._unigram.get(ch, 0) * self._uni_scale + self._uni_floor
+
+    def _languages(self, ch: str) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+        """(P(language | ch), P(ch | a word starts, language)) of a listed character, or None.
+
+        The posterior is ch's share of the (weighted) counts of each language list, mixed
+        with the language weights by ``language_posterior_floor``.
+        """
+        if ch in self._languages_cache:
+            return self._languages_cache[ch]
+        row = self._unigram_row.get(ch)
+        result = None
+        if row is not None:
+            n = self._n_languages
+            values = self._unigram_fields[row + 3 : row + 3 + 2 * n]
+            counts = [int(value) for value in values[:n]]
+            start_share = self._word_start_share
+            initial = tuple(
+                start_share * int(start) * start_scale + (1.0 - start_share) * int(count) * scale
+                for start, start_scale, count, scale in zip(
+                    values[n:], self._initial_scale, values[:n], self._language_scale, strict=True
+                )
+            )
+            total = sum(counts)
+            keep = 1.0 - self._posterior_floor
+            posterior = (
+                tuple(
+                    keep * count / total + self._posterior_floor * prior
+                    for count, prior in zip(counts, self._language_prior, strict=True)
+                )
+                if total
+                else self._language_prior
+            )
+            result = (posterior, initial)
+        self._languages_cache[ch] = result
+        return result
+
+    def _p_word_start(self, prev: str | None, ch: str) -> float:
+        """P(ch | a word starts after prev): word-initial shares mixed by prev's language."""
+        languages = self._languages(ch)
+        if languages is None:
+            return self._uni_floor
+        before = self._languages(prev) if prev is not None else None
+        posterior = self._language_prior if before is None else before[0]
+        return (
+            sum(p * share for p, share in zip(posterior, languages[1], strict=True))
+            + self._uni_floor
+        )
 
     def _lambda(self, prev: str | None) -> float:
         if prev is None:
@@ -273,23 +361,45 @@ class CharModel:
     def _class_of(self, ch: str | None) -> int:
         return self._start if ch is None else CLASS_INDEX[char_class(ch)]
 
+    def _within(self, ch: str, k: int) -> float:
+        """P(ch | its class K) for a non-cjk class."""
+        share = self._share.get(ch)
+        return self._rest[k] if share is None else share
+
     def logp(self, prev: str | None, ch: str) -> float:
-        """Natural-log P(ch | prev); ``prev=None`` is the start of text. Never -inf."""
+        """Natural-log P(ch | prev); ``prev=None`` is the start of text. Never -inf.
+
+        ``ch="\n"`` is the line-end event: after CJK text and punctuation its probability
+        is the measured line-end rate of prev (higher after 。 than after ，).
+        """
         k_prev = self._class_of(prev)
         k = self._class_of(ch)
-        within = self._p_cjk_unigram(ch) if k == self._cjk else math.exp(-self._log_size[k])
-        backoff = math.exp(self._log_t[k_prev][k]) * within
+        eol_factor = 1.0
+        if prev is not None and self._eol_class[k_prev] is not None:
+            per_char = self._eol_char.get(prev)
+            if ch == "\n":
+                return math.log(per_char[0] if per_char else self._eol_class[k_prev])  # type: ignore[arg-type]
+            eol_factor = per_char[1] if per_char else self._eol_factor_class[k_prev]
+        if k == self._cjk:
+            within = self._p_word_start(prev if k_prev == self._cjk else None, ch)
+        else:
+            within = self._within(ch, k)
+        backoff = self._t[k_prev][k] * within
         lam = self._lambda(prev) if k_prev == self._cjk else 0.0
         if lam == 0.0:
-            return math.log(backoff)
-        bigram = self._bigram.get(prev + ch, 0) / self._rowsum[prev]  # type: ignore[operator]
-        return math.log(lam * bigram + (1.0 - lam) * backoff)
+            return math.log(eol_factor * backoff)
+        count = self._bigram.get(prev + ch)  # type: ignore[operator]
+        bigram = int(count) / self._rowsum[prev] if count else 0.0  # type: ignore[index]
+        return math.log(eol_factor * (lam * bigram + (1.0 - lam) * backoff))
 
     def _log_background(self, prev: str | None, ch: str) -> float:
         k_prev = self._class_of(prev)
         k = self._class_of(ch)
-        size = self._log_bg_cjk_size if k == self._cjk else self._log_size[k]
-        return self._log_q[k_prev][k] - size
+        if k == self._cjk:
+            return self._log_q[k_prev][k] - self._log_bg_cjk_size
+        if k == self._start:  # space is neutral: same within-class shares as the model
+            return self._log_q[k_prev][k] + math.log(self._within(ch, k))
+        return self._log_q[k_prev][k] - self._log_size[k]
 
     def llr(self, prev: str | None, ch: str) -> float:
         """Log-likelihood ratio of ch after prev: model vs background."""
@@ -319,15 +429,18 @@ class CharModel:
 
         For cjk characters: log P(ch | cjk) minus the log of the uniform background over the
         CJK characters of the legacy codecs (rare/unknown Han chars are clearly negative).
-        For other classes: log of the model's class frequency over the background's
-        (0.0 for the neutral classes).
+        For other classes: log of the model's class frequency times the character's share
+        inside its class, over the background's (uniform inside the class); 0.0 for the
+        neutral classes.
         """
         k = self._class_of(ch)
         if k == self._cjk:
             return math.log(self._p_cjk_unigram(ch)) + self._log_bg_cjk_size
         if CLASSES[k] in NEUTRAL_CLASSES:
             return 0.0
-        return self.meta["class_llr"][CLASSES[k]]
+        return (
+            self.meta["class_llr"][CLASSES[k]] + math.log(self._within(ch, k)) + self._log_size[k]
+        )
 
 
 _MODEL_LOCK = threading.Lock()

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from fixer.config import FixerConfig, make_config
 from fixer.damage import DAMAGE_CLASSES, REPEATED
 from fixer.explain import Edit, Finding, Step, edits_to_steps
+from fixer.fastpath import nothing_to_repair
 
 #: Passes over all classes: a repair can expose damage an earlier class could not see
 #: (a decoded span revealing pinyin, say); repairing to a fixed point keeps fix idempotent.
@@ -46,7 +47,7 @@ def repair(text: str, config: FixerConfig) -> Repair:
     """Run every damage class that applies under *config* and collect steps and reports."""
     steps: list[Step] = []
     reports: list[tuple[int, Finding]] = []
-    if text.isascii():
+    if nothing_to_repair(text, config):
         return Repair(text, steps, [])
     for _ in range(MAX_PASSES):
         before = len(steps)

@@ -79,6 +79,49 @@ def test_logp_prefers_in_word_continuation(model: lm.CharModel) -> None:
     assert model.logp("中", "国") > model.logp(None, "国")
 
 
+def test_word_continuation_beats_frequent_unrelated_character(model: lm.CharModel) -> None:
+    """A dictionary bigram outranks a character that is only frequent on its own."""
+    for prev, inside, frequent in [("作", "客", "口"), ("車", "位", "为"), ("知", "者", "著")]:
+        assert model.logp(prev, inside) > model.logp(prev, frequent), (prev, inside)
+
+
+def test_language_of_previous_character_shapes_the_next(model: lm.CharModel) -> None:
+    """After a Chinese-only character kana is unlikely; after kana it is common."""
+    assert model.logp("们", "は") < model.logp("们", "在") - 3.0
+    assert model.logp("が", "は") > model.logp("们", "は") + 3.0
+    assert model.logp("습", "니") > model.logp("们", "니") + 3.0
+
+
+def test_punctuation_shares_inside_classes(model: lm.CharModel) -> None:
+    """Common CJK punctuation outranks rare members of the same class."""
+    for common, rare in [("。", "．"), ("，", "；"), ("”", "〉"), ("）", "〕"), ("“", "〈")]:
+        assert lm.char_class(common) == lm.char_class(rare)
+        assert model.logp("中", common) > model.logp("中", rare) + 1.0, (common, rare)
+        assert model.char_score(common) > model.char_score(rare), (common, rare)
+    for name, shares in model.meta["class_shares"].items():
+        listed = [ch for ch in shares if ch]
+        rest = model.meta["class_size"][name] - len(listed)
+        total = sum(shares[ch] for ch in listed) + rest * shares[""]
+        assert abs(total - 1.0) < 1e-6, name
+
+
+def test_line_end_after_full_stop_beats_comma(model: lm.CharModel) -> None:
+    assert model.logp("。", "\n") > model.logp("，", "\n") + 2.0
+    assert model.logp("！", "\n") > model.logp("、", "\n") + 2.0
+    assert model.llr("。", "\n") > 0 > model.llr("，", "\n")
+
+
+@pytest.mark.parametrize("prev", ["，", "。", "中", "”", "a"])
+def test_logp_is_normalised(model: lm.CharModel, prev: str) -> None:
+    """P(. | prev) sums to one over every code point (line end included)."""
+    total = math.fsum(
+        math.exp(model.logp(prev, chr(code)))
+        for code in range(0x110000)
+        if not 0xD800 <= code <= 0xDFFF
+    )
+    assert abs(total - 1.0) < 1e-3, total
+
+
 def test_lead_byte_candidates_pick_the_real_character(model: lm.CharModel) -> None:
     """推動 + (X, 0x7C) + 北: the lost GBK lead byte X is 0x96 (東)."""
     texts = candidates("推動", "北", 0x7C)

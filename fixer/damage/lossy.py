@@ -33,7 +33,8 @@ from fixer import lm
 from fixer.chardata import CJK_PUNCTUATION, CODEC_FAMILIES, CODEC_LABELS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
-from fixer.damage.mojibake import encode_char, is_suspicious
+from fixer.damage.mojibake import encode_char
+from fixer.fastpath import is_suspicious
 
 #: Decoders whose replacement marks are searched, each with its own rejection rules.
 LOSSY_DECODERS: tuple[str, ...] = (

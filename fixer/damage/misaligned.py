@@ -31,8 +31,8 @@ from fixer import lm
 from fixer.chardata import DOUBLE_BYTE_LEADS, FULLWIDTH_LEAD, PINYIN_LETTERS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
-from fixer.damage.mojibake import is_suspicious
 from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
+from fixer.fastpath import MARK_GLUED_TO_ASCII, is_suspicious
 
 #: Replacement marks a decoder leaves for an orphan lead byte.
 ORPHAN_MARKS = "?\ufffd"
@@ -701,10 +701,6 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     return proposals
 
 
-#: An orphan mark directly followed by ASCII: the shape a half-width rewrite leaves.
-_MARK_THEN_PUNCT = re.compile(r"[?\ufffd][!-~]")
-
-
 def _worth_searching(line: str) -> bool:
     """Cheap gate (no model): does the line hold a mark and any sign of damage around it?
 
@@ -714,7 +710,7 @@ def _worth_searching(line: str) -> bool:
     """
     if "?" not in line and "\ufffd" not in line:
         return False
-    return is_suspicious(line) or _MARK_THEN_PUNCT.search(line) is not None
+    return is_suspicious(line) or MARK_GLUED_TO_ASCII.search(line) is not None
 
 
 def _reannotate(text: str, proposals: list[Proposal]) -> list[Proposal]:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+
+import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
 
 from fixer import lm
 from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, well_formed_run
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal, resolve_overlaps
+from fixer.fastpath import is_suspicious
 
 #: Minimum gain in log-likelihood (natural log) a candidate must bring.
 MIN_GAIN = 6.0
@@ -44,22 +46,7 @@ _WESTERN_HIGH = re.compile(
 )
 
 
-@cache
-def _suspicious_pattern() -> re.Pattern[str]:
-    """Characters that never occur in clean text often enough to be left unexamined."""
-    common = "".join(sorted(lm.common_chars()))
-    safe = re.escape(common) if common else ""
-    return re.compile(f"[^\\x00-\\x7f{safe}\u3000-\u303f\uff01-\uff5e“”‘’…—·]")
-
-
 _HIGH_RUN = re.compile(f"(?:{_WESTERN_HIGH.pattern})+")
-
-
-def is_suspicious(text: str) -> bool:
-    """Cheap test: does *text* contain any character worth a closer look?"""
-    if text.isascii():
-        return False
-    return _suspicious_pattern().search(text) is not None
 
 
 _ENCODED: dict[str, dict[str, bytes | None]] = {}

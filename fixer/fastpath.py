@@ -1,0 +1,50 @@
+"""The single pass that decides "nothing to do" for most files, without loading anything heavy.
+
+Most files in a tree are clean: ASCII, or UTF-8 whose characters are all
+common CJK characters, CJK punctuation and ASCII.  Every damage class needs
+some character outside that set (mojibake and lossy decodes leave rare
+characters or Latin-1 letters, injected pinyin has tone marks, lost data is
+U+FFFD or a marker run), or an orphan mark glued to ASCII (a half-width byte
+rewrite).  Text with none of these is left alone without importing ftfy,
+the language model or OpenCC.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from fixer import lm
+from fixer.config import FixerConfig
+
+#: An orphan mark directly followed by ASCII: the shape a half-width byte rewrite leaves.
+MARK_GLUED_TO_ASCII = re.compile(r"[?\ufffd][!-~]")
+#: Lost-data markers made of common characters (the rest are rare characters anyway).
+COMMON_LOST_MARKERS = re.compile("烫烫|屯屯")
+
+
+@cache
+def _suspicious_pattern() -> re.Pattern[str]:
+    """Characters that never occur in clean text often enough to be left unexamined."""
+    common = re.escape("".join(sorted(lm.common_chars())))
+    return re.compile(f"[^\\x00-\\x7f{common}\u3000-\u303f\uff01-\uff5e“”‘’…—·]")
+
+
+def is_suspicious(text: str) -> bool:
+    """Does *text* contain any character worth a closer look?"""
+    if text.isascii():
+        return False
+    return _suspicious_pattern().search(text) is not None
+
+
+def nothing_to_repair(text: str, config: FixerConfig) -> bool:
+    """True when no damage class could find anything in *text* under *config*."""
+    if text.isascii():
+        return True
+    if config.to != "keep" or config.punct != "keep":
+        return False
+    return not (
+        is_suspicious(text)
+        or MARK_GLUED_TO_ASCII.search(text)
+        or COMMON_LOST_MARKERS.search(text)
+    )
