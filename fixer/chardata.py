@@ -8,6 +8,7 @@ here, so that adding an encoding or a punctuation mark touches one line.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # --- Encodings -----------------------------------------------------------------
 
@@ -89,6 +90,7 @@ MULTIBYTE_SEQUENCE: dict[str, bytes] = {
 }
 
 
+@cache
 def well_formed_run(codec: str) -> re.Pattern[bytes]:
     """A bytes pattern for maximal well-formed runs that hold at least one multi-byte sequence."""
     seq = MULTIBYTE_SEQUENCE[codec]

@@ -37,6 +37,22 @@ def is_suspicious(text: str) -> bool:
     return _suspicious_pattern().search(text) is not None
 
 
+def suspicious_cluster(text: str, reach: int = 3) -> bool:
+    """Are two suspicious characters within *reach* of each other somewhere in *text*?
+
+    Mojibake makes nearly every character rare; clean text has rare characters
+    (names, variants) one at a time.
+    """
+    if text.isascii():
+        return False
+    previous = -reach - 1
+    for match in _suspicious_pattern().finditer(text):
+        if match.start() - previous <= reach:
+            return True
+        previous = match.start()
+    return False
+
+
 def nothing_to_repair(text: str, config: FixerConfig) -> bool:
     """True when no damage class could find anything in *text* under *config*."""
     if text.isascii():

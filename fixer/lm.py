@@ -11,12 +11,20 @@ see ``fixer/data/LM-SOURCES.md`` for sources and licenses):
   one of the non-CJK classes (CJK punctuation by role, full-width forms, ASCII letters,
   digits, whitespace, ASCII punctuation, Latin-1/Latin extended letters and symbols, other
   letters, symbols, U+FFFD, controls, private use, other).
-* ``P(ch | prev) = lam(prev) * Pbigram(ch | prev) + (1 - lam(prev)) * T(K(ch) | K(prev)) *
-  P(ch | K(ch))``. The bigram table holds within-word character bigrams; ``lam(prev)`` is the
-  share of ``prev``'s occurrences that continue inside a word, so the bigram mass is exactly
-  what the word lists support. ``T`` is the class-transition matrix; ``P(ch | cjk)`` is the
-  smoothed character unigram (mixture of Simplified and Traditional Chinese, Japanese and
-  Korean); every other class is uniform over its members.
+* After a cjk character ``prev``: ``P(ch | prev) = kept(prev) Pbigram(ch | prev) +
+  dropped(prev) Pcont(ch | L(prev)) + (1 - kept - dropped) T(K(ch) | cjk) Pstart(ch | L(prev))``
+  (``P(ch | K(ch))`` for a non-cjk ``ch``). ``kept + dropped`` is the share of ``prev``'s
+  occurrences that continue inside a word, split between the stored bigram table and the
+  dictionary bigrams it leaves out; ``Pcont`` is the distribution of non-initial characters,
+  ``Pstart`` that of word-initial characters, each mixed over the languages (Simplified and
+  Traditional Chinese, Japanese, Korean) by ``prev``'s language posterior ``L(prev)``.
+  After any other class: ``T(K(ch) | K(prev)) * P(ch | K(ch))``. ``T`` is the
+  class-transition matrix. Inside the punctuation classes and the space class characters have
+  measured/typographic shares (``。`` far above ``．``, ``”`` above ``〉``); other classes are
+  uniform over their members.
+* Line ends: ``logp(prev, "\\n")`` is the line-end rate after ``prev`` (per character for the
+  CJK stops, per class otherwise: a line ends after ``。`` far more often than after ``，``);
+  the other continuations are scaled to keep the distribution normalised.
 * The *background* (garbage) model is ``B(ch | prev) = Q(K(ch) | K(prev)) / size(K(ch))``:
   class frequencies of what legacy decoders emit for arbitrary high bytes, uniform inside the
   class. Transitions into neutral classes (ASCII letters, digits, whitespace, ASCII
@@ -34,6 +42,7 @@ import math
 import threading
 import unicodedata
 from pathlib import Path
+from typing import NamedTuple
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 META_FILE = "lm-meta.json"
@@ -202,6 +211,19 @@ def thresholds() -> dict[str, float]:
     return {key: float(value) for key, value in data["thresholds"].items()}
 
 
+class _Languages(NamedTuple):
+    """Per-language figures of one character (languages in the order of ``lm-meta.json``)."""
+
+    #: P(language | this character): its share of each language list's (weighted) count,
+    #: mixed with the language weights by ``language_posterior_floor``.
+    posterior: tuple[float, ...]
+    #: P(ch | a word starts, language): word-initial share (mixed with the plain character
+    #: share by ``word_start_share``).
+    word_start: tuple[float, ...]
+    #: P(ch | inside a word, not first, language): share of the non-initial occurrences.
+    continuation: tuple[float, ...]
+
+
 class CharModel:
     """Interpolated character bigram / word-boundary / class model with a background model."""
 
@@ -244,7 +266,7 @@ class CharModel:
             self._share.update((ch, float(p)) for ch, p in shares.items() if ch)
         # Line ends: P("\n" | prev) for non-neutral prev, and the factor that renormalises the
         # other continuations (the class model alone gives "\n" the probability `base`).
-        newline_share = self._share["\n"]
+        newline_share = self._newline_share = self._share["\n"]
         space = CLASS_INDEX["space"]
         self._eol_class: list[float | None] = [None] * n_classes
         self._eol_factor_class = [1.0] * n_classes
@@ -269,11 +291,14 @@ class CharModel:
             (1.0 - floor) / meta["language_total"][lang] for lang in languages
         )
         self._word_start_share = float(meta["word_start_share"])
+        self._continuation_scale = tuple(
+            (1.0 - floor) / meta["continuation_total"][lang] for lang in languages
+        )
         gc_was_enabled = gc.isenabled()
         gc.disable()  # ~200k small objects: collection passes would only cost time
         try:
             # Keys are CJK characters, which never contain whitespace: split() tokenises.
-            width = 3 + 2 * n_lang
+            width = 4 + 2 * n_lang
             fields = (data_dir / UNIGRAM_FILE).read_text(encoding="utf-8").split()
             chars = fields[0::width]
             self._unigram: dict[str, int] = dict(
@@ -282,6 +307,11 @@ class CharModel:
             self._rowsum: dict[str, int] = {
                 ch: int(rowsum)
                 for ch, rowsum in zip(chars, fields[2::width], strict=True)
+                if rowsum != "0"
+            }
+            self._full_rowsum: dict[str, int] = {
+                ch: int(rowsum)
+                for ch, rowsum in zip(chars, fields[3::width], strict=True)
                 if rowsum != "0"
             }
             # Per-language columns are parsed on first use of a character (see _languages).
@@ -297,31 +327,35 @@ class CharModel:
         self._uni_floor = floor / sizes["cjk"]
         self._n_languages = n_lang
         self._initial_scale = initial_scale
-        self._languages_cache: dict[str, tuple[tuple[float, ...], tuple[float, ...]] | None] = {}
+        self._languages_cache: dict[str, _Languages | None] = {}
+        self._continuation_cache: dict[str, tuple[float, float, float]] = {}
 
     # -- probabilities -------------------------------------------------------------------
     def _p_cjk_unigram(self, ch: str) -> float:
         return self._unigram.get(ch, 0) * self._uni_scale + self._uni_floor
 
-    def _languages(self, ch: str) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
-        """(P(language | ch), P(ch | a word starts, language)) of a listed character, or None.
-
-        The posterior is ch's share of the (weighted) counts of each language list, mixed
-        with the language weights by ``language_posterior_floor``.
-        """
+    def _languages(self, ch: str) -> _Languages | None:
+        """Per-language figures of a listed character (see :class:`_Languages`), or None."""
         if ch in self._languages_cache:
             return self._languages_cache[ch]
         row = self._unigram_row.get(ch)
         result = None
         if row is not None:
             n = self._n_languages
-            values = self._unigram_fields[row + 3 : row + 3 + 2 * n]
+            values = self._unigram_fields[row + 4 : row + 4 + 2 * n]
             counts = [int(value) for value in values[:n]]
+            starts = [int(value) for value in values[n:]]
             start_share = self._word_start_share
-            initial = tuple(
-                start_share * int(start) * start_scale + (1.0 - start_share) * int(count) * scale
+            word_start = tuple(
+                start_share * start * start_scale + (1.0 - start_share) * count * scale
                 for start, start_scale, count, scale in zip(
-                    values[n:], self._initial_scale, values[:n], self._language_scale, strict=True
+                    starts, self._initial_scale, counts, self._language_scale, strict=True
+                )
+            )
+            continuation = tuple(
+                max(0, count - start) * scale
+                for count, start, scale in zip(
+                    counts, starts, self._continuation_scale, strict=True
                 )
             )
             total = sum(counts)
@@ -334,29 +368,47 @@ class CharModel:
                 if total
                 else self._language_prior
             )
-            result = (posterior, initial)
+            result = _Languages(posterior, word_start, continuation)
         self._languages_cache[ch] = result
         return result
 
-    def _p_word_start(self, prev: str | None, ch: str) -> float:
-        """P(ch | a word starts after prev): word-initial shares mixed by prev's language."""
+    def _p_given_language(self, prev: str | None, ch: str, continues: bool) -> float:
+        """P(ch | a word starts after prev) or P(ch | prev's word continues, unlisted bigram).
+
+        Per-language distributions mixed by prev's language posterior.
+        """
         languages = self._languages(ch)
         if languages is None:
             return self._uni_floor
         before = self._languages(prev) if prev is not None else None
-        posterior = self._language_prior if before is None else before[0]
-        return (
-            sum(p * share for p, share in zip(posterior, languages[1], strict=True))
-            + self._uni_floor
-        )
+        posterior = self._language_prior if before is None else before.posterior
+        shares = languages.continuation if continues else languages.word_start
+        return sum(p * share for p, share in zip(posterior, shares, strict=True)) + self._uni_floor
 
-    def _lambda(self, prev: str | None) -> float:
-        if prev is None:
-            return 0.0
-        rowsum = self._rowsum.get(prev)
-        if rowsum is None:
-            return 0.0
-        return min(self._lambda_max, rowsum / self._unigram[prev])
+    def _continuation(self, prev: str) -> tuple[float, float, float]:
+        """(weight of the bigram table, weight of unlisted in-word continuations, line-end
+        factor) after the cjk character prev.
+
+        The first two sum to the share of prev's occurrences that continue inside a word
+        (capped at ``lambda_max``), split in proportion to the kept and the dropped bigram
+        counts. The factor rescales every other continuation after a line end got its
+        measured rate instead of the class model's.
+        """
+        cached = self._continuation_cache.get(prev)
+        if cached is not None:
+            return cached
+        full = self._full_rowsum.get(prev)
+        kept = dropped = 0.0
+        if full is not None:
+            share = min(self._lambda_max, full / self._unigram[prev])
+            kept = share * self._rowsum.get(prev, 0) / full
+            dropped = share - kept
+        base = (1.0 - kept - dropped) * self._t[self._cjk][self._start] * self._newline_share
+        line_end = self._eol_class[self._cjk]
+        assert line_end is not None
+        result = (kept, dropped, (1.0 - line_end) / (1.0 - base))
+        self._continuation_cache[prev] = result
+        return result
 
     def _class_of(self, ch: str | None) -> int:
         return self._start if ch is None else CLASS_INDEX[char_class(ch)]
@@ -369,7 +421,7 @@ class CharModel:
     def logp(self, prev: str | None, ch: str) -> float:
         """Natural-log P(ch | prev); ``prev=None`` is the start of text. Never -inf.
 
-        ``ch="\n"`` is the line-end event: after CJK text and punctuation its probability
+        ``ch="\\n"`` is the line-end event: after CJK text and punctuation its probability
         is the measured line-end rate of prev (higher after 。 than after ，).
         """
         k_prev = self._class_of(prev)
@@ -380,17 +432,26 @@ class CharModel:
             if ch == "\n":
                 return math.log(per_char[0] if per_char else self._eol_class[k_prev])  # type: ignore[arg-type]
             eol_factor = per_char[1] if per_char else self._eol_factor_class[k_prev]
-        if k == self._cjk:
-            within = self._p_word_start(prev if k_prev == self._cjk else None, ch)
-        else:
-            within = self._within(ch, k)
-        backoff = self._t[k_prev][k] * within
-        lam = self._lambda(prev) if k_prev == self._cjk else 0.0
-        if lam == 0.0:
-            return math.log(eol_factor * backoff)
-        count = self._bigram.get(prev + ch)  # type: ignore[operator]
-        bigram = int(count) / self._rowsum[prev] if count else 0.0  # type: ignore[index]
-        return math.log(eol_factor * (lam * bigram + (1.0 - lam) * backoff))
+        if k_prev != self._cjk:
+            within = (
+                self._p_given_language(None, ch, False) if k == self._cjk else self._within(ch, k)
+            )
+            return math.log(eol_factor * self._t[k_prev][k] * within)
+        kept, dropped, eol_factor = self._continuation(prev)  # type: ignore[arg-type]
+        if k != self._cjk:
+            return math.log(
+                eol_factor * (1.0 - kept - dropped) * self._t[k_prev][k] * self._within(ch, k)
+            )
+        probability = (
+            (1.0 - kept - dropped) * self._t[k_prev][k] * self._p_given_language(prev, ch, False)
+        )
+        if dropped:
+            probability += dropped * self._p_given_language(prev, ch, True)
+        if kept:
+            count = self._bigram.get(prev + ch)  # type: ignore[operator]
+            if count:
+                probability += kept * int(count) / self._rowsum[prev]  # type: ignore[index]
+        return math.log(eol_factor * probability)
 
     def _log_background(self, prev: str | None, ch: str) -> float:
         k_prev = self._class_of(prev)

@@ -8,8 +8,11 @@ touch clean text.
 
 from __future__ import annotations
 
+import re
+
 import ftfy
 
+from fixer.chardata import CJK_CLASS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
 from fixer.explain import diff_edits
@@ -34,22 +37,37 @@ CJK_SAFE_FTFY = ftfy.TextFixerConfig(
 )
 
 
+#: Text made only of ASCII, CJK characters, CJK and full-width punctuation and the
+#: typographic quotes and dashes CJK text uses holds nothing ftfy's encoding repairs
+#: work on (they need Latin, Greek, Cyrillic, symbols, U+FFFD or surrogates).
+NOTHING_FOR_FTFY = re.compile(
+    f"[\\x00-\\x7f{CJK_CLASS}\u3000-\u303f\uff01-\uffee\u2014\u2018\u2019\u201c\u201d\u2026\u00b7]*"
+)
+
+
 def needs_ftfy(text: str) -> bool:
-    """ftfy can only change text that is not pure ASCII (or holds surrogates/C1 controls)."""
-    return not text.isascii()
+    """Could ftfy change *text*?  Only if it holds the characters its repairs work on."""
+    return not text.isascii() and NOTHING_FOR_FTFY.fullmatch(text) is None
 
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
-    """Run ftfy's encoding repairs and report each changed span."""
+    """Run ftfy's encoding repairs on the lines that need them and report each changed span."""
     if not needs_ftfy(text):
         return []
-    fixed = ftfy.fix_text(text, CJK_SAFE_FTFY)
-    if fixed == text:
-        return []
-    return [
-        Proposal(edit.start, edit.end, edit.after, "mojibake: repaired by ftfy", 0.9)
-        for edit in diff_edits(text, fixed, "ftfy")
-    ]
+    proposals: list[Proposal] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if needs_ftfy(line):
+            fixed = ftfy.fix_text(line, CJK_SAFE_FTFY)
+            if fixed != line:
+                proposals.extend(
+                    Proposal(
+                        offset + e.start, offset + e.end, e.after, "mojibake: repaired by ftfy", 0.9
+                    )
+                    for e in diff_edits(line, fixed, "ftfy")
+                )
+        offset += len(line)
+    return proposals
 
 
 FTFY = DamageClass(

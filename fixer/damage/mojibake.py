@@ -21,7 +21,7 @@ from fixer import lm
 from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, well_formed_run
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal, resolve_overlaps
-from fixer.fastpath import is_suspicious
+from fixer.fastpath import is_suspicious, suspicious_cluster
 
 #: Minimum gain in log-likelihood (natural log) a candidate must bring.
 MIN_GAIN = 6.0
@@ -210,6 +210,8 @@ def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
                 or not _looks_legacy(line, start, end)
             ):
                 continue
+            if sum(1 for char in candidate if not char.isascii()) < MIN_CJK_CHARS:
+                continue
             label = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
             repaired = candidate
             if not _plausible(candidate):
@@ -275,7 +277,7 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     per_line: list[list[tuple[float, Proposal]]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        if is_suspicious(line):
+        if suspicious_cluster(line):
             per_line.append(_line_proposals(line, offset))
         offset += len(line)
     everything = [item for ranked in per_line for item in ranked]
