@@ -19,6 +19,12 @@ from fixer.config import FixerConfig
 
 #: An orphan mark directly followed by ASCII: the shape a half-width byte rewrite leaves.
 MARK_GLUED_TO_ASCII = re.compile(r"[?\ufffd][!-~]")
+#: A UTF-8 lead byte read as Latin-1 followed by a continuation byte read as Latin-1 or
+#: Windows-1252: the signature of UTF-8 decoded with a Western codec.
+UTF8_AS_WESTERN = re.compile(
+    "[\xc2-\xf4][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 #: Lost-data markers made of common characters (the rest are rare characters anyway).
 COMMON_LOST_MARKERS = re.compile("烫烫|屯屯")
 
@@ -45,6 +51,8 @@ def suspicious_cluster(text: str, reach: int = 3) -> bool:
     """
     if text.isascii():
         return False
+    if UTF8_AS_WESTERN.search(text):
+        return True
     previous = -reach - 1
     for match in _suspicious_pattern().finditer(text):
         if match.start() - previous <= reach:

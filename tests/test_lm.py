@@ -92,6 +92,19 @@ def test_language_of_previous_character_shapes_the_next(model: lm.CharModel) -> 
     assert model.logp("습", "니") > model.logp("们", "니") + 3.0
 
 
+def test_dropped_dictionary_bigrams_keep_continuation_mass(model: lm.CharModel) -> None:
+    """A character whose dictionary bigrams fell out of the table still continues words."""
+    rare_rows = [
+        ch
+        for ch, full in model._full_rowsum.items()
+        if ch not in model._rowsum and full > 0.5 * model._unigram[ch]
+    ]
+    assert rare_rows
+    for ch in rare_rows[:50]:
+        kept, dropped, _ = model._continuation(ch)
+        assert kept == 0.0 and dropped > 0.4, ch
+
+
 def test_punctuation_shares_inside_classes(model: lm.CharModel) -> None:
     """Common CJK punctuation outranks rare members of the same class."""
     for common, rare in [("。", "．"), ("，", "；"), ("”", "〉"), ("）", "〕"), ("“", "〈")]:

@@ -178,14 +178,18 @@ def _context_gain(line: str, start: int, end: int, candidate: str) -> float:
     return model.score(left + candidate + right) - model.score(left + line[start:end] + right)
 
 
-def _plausible(candidate: str) -> bool:
+def _plausible(candidate: str, strong: bool = False) -> bool:
+    """Is *candidate* plausible CJK text?  *strong*: the bytes were well-formed multi-byte
+    UTF-8 in Western mojibake, evidence enough for a single character."""
     model = lm.get_model()
-    if sum(1 for char in candidate if lm.is_cjk(char)) < MIN_CJK_CHARS:
+    if sum(1 for char in candidate if lm.is_cjk(char)) < (1 if strong else MIN_CJK_CHARS):
         return False
     return model.mean_score(candidate) >= lm.thresholds()["clean_min"]
 
 
-def _required_gain(candidate: str) -> float:
+def _required_gain(candidate: str, strong: bool = False) -> float:
+    if strong:
+        return MIN_GAIN
     scored = sum(1 for char in candidate if not char.isascii())
     return MIN_GAIN + max(0, SHORT_SPAN - scored) * 3.0
 
@@ -210,16 +214,19 @@ def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
                 or not _looks_legacy(line, start, end)
             ):
                 continue
-            if sum(1 for char in candidate if not char.isascii()) < MIN_CJK_CHARS:
+            if sum(1 for char in candidate if not char.isascii()) < MIN_CJK_CHARS and not (
+                western and true == "utf-8"
+            ):
+                # One character is weak evidence, except well-formed multi-byte UTF-8.
                 continue
             label = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
             repaired = candidate
-            if not _plausible(candidate):
+            if not _plausible(candidate, strong=western and true == "utf-8"):
                 repaired, label = _second_layer(candidate, label)
                 if repaired is None:
                     continue
             gain = _context_gain(line, start, end, repaired)
-            if gain < _required_gain(repaired):
+            if gain < _required_gain(repaired, strong=western and true == "utf-8"):
                 continue
             message = f"mojibake: {label}"
             confidence = min(1.0, gain / (4 * MIN_GAIN))
@@ -241,14 +248,20 @@ def _favour_dominant_reading(ranked: list[tuple[float, Proposal]]) -> list[tuple
     """
     totals: dict[str, float] = {}
     for gain, proposal in ranked:
-        totals[proposal.message] = totals.get(proposal.message, 0.0) + gain
+        family = _reading_family(proposal.message)
+        totals[family] = totals.get(family, 0.0) + gain
     if not totals:
         return ranked
-    dominant = max(totals, key=lambda message: totals[message])
+    dominant = max(totals, key=lambda family: totals[family])
     return [
-        (gain + DOMINANT_BONUS if proposal.message == dominant else gain, proposal)
+        (gain + DOMINANT_BONUS if _reading_family(proposal.message) == dominant else gain, proposal)
         for gain, proposal in ranked
     ]
+
+
+def _reading_family(message: str) -> str:
+    """A proposal's reading with Latin-1 and Windows-1252 counted as one wrong decoder."""
+    return message.replace(CODEC_LABELS["sloppy-windows-1252"], CODEC_LABELS["latin-1"])
 
 
 def _second_layer(text: str, label: str) -> tuple[str | None, str]:
