@@ -1,12 +1,12 @@
 """The single pass that decides "nothing to do" for most files, without loading anything heavy.
 
-Most files in a tree are clean: ASCII, or UTF-8 whose characters are all
-common CJK characters, CJK punctuation and ASCII.  Every damage class needs
-some character outside that set (mojibake and lossy decodes leave rare
-characters or Latin-1 letters, injected pinyin has tone marks, lost data is
-U+FFFD or a marker run), or an orphan mark glued to ASCII (a half-width byte
-rewrite).  Text with none of these is left alone without importing ftfy,
-the language model or OpenCC.
+Most files in a tree are clean: ASCII, or UTF-8 whose characters are
+common CJK characters, CJK punctuation and ASCII with at most a rare
+character here and there.  Every damage class needs more: mojibake and lossy
+decodes leave clusters of rare characters or Latin-1 letters, injected
+pinyin has tone marks inside parentheses, lost data is U+FFFD or a marker
+run, a byte rewrite leaves an orphan mark.  Text with none of these is left
+alone without importing ftfy, the language model or OpenCC.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from functools import cache
 
 from fixer import lm
+from fixer.chardata import PINYIN_TONE_MARKS
 from fixer.config import FixerConfig
 
 #: An orphan mark directly followed by ASCII: the shape a half-width byte rewrite leaves.
@@ -25,6 +26,8 @@ UTF8_AS_WESTERN = re.compile(
     "[\xc2-\xf4][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
     "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
+#: A tone-marked pinyin letter (injected annotations always carry one).
+PINYIN_TONE_MARK = re.compile(f"[{PINYIN_TONE_MARKS}]")
 #: Lost-data markers made of common characters (the rest are rare characters anyway).
 COMMON_LOST_MARKERS = re.compile("烫烫|屯屯")
 
@@ -67,8 +70,14 @@ def nothing_to_repair(text: str, config: FixerConfig) -> bool:
         return True
     if config.to != "keep" or config.punct != "keep":
         return False
+    if "\ufffd" in text or suspicious_cluster(text):
+        return False
+    if not is_suspicious(text):
+        return not (MARK_GLUED_TO_ASCII.search(text) or COMMON_LOST_MARKERS.search(text))
+    # Isolated rare characters (names, variants, a loanword's accent) are not damage by
+    # themselves; they matter only beside an orphan mark or in a pinyin annotation.
     return not (
-        is_suspicious(text)
-        or MARK_GLUED_TO_ASCII.search(text)
+        "?" in text
+        or ("(" in text and PINYIN_TONE_MARK.search(text))
         or COMMON_LOST_MARKERS.search(text)
     )
