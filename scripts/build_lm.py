@@ -12,11 +12,13 @@ to the repository, or from --constitution.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -77,7 +79,7 @@ CLASS_PRIOR_DESIGN = {
 BACKGROUND_UNIFORM_SHARE = 0.01
 #: A cjk char is "common" when its char_score is at least this (P(ch|cjk) >= e^-1 x the
 #: uniform background probability).
-COMMON_MIN_CHAR_SCORE = -1.0
+COMMON_MIN_CHAR_SCORE = -2.0
 #: Codecs whose output for arbitrary high bytes defines the background model.
 BACKGROUND_CODECS = ("gbk", "big5", "shift_jis", "euc_jp", "euc_kr", "latin-1", "cp1252")
 OPENCC_TRADITIONAL = ("s2t", "s2tw", "s2hk")
@@ -91,17 +93,75 @@ JIEBA_SINGLE_CHAR_MAX_RATIO = 100.0
 
 DROPPED_JIEBA_CHARS: list[str] = []
 
+#: Share of the word-boundary distribution P(ch | prev ends a word) mixed over languages by
+#: the language weights instead of prev's language posterior (a character seen only in one
+#: language's list still leaves the others possible).
+LANGUAGE_POSTERIOR_FLOOR = 0.05
+#: After a word ends, the next character is drawn from this share of the word-initial
+#: distribution and the rest from the plain character distribution. Measured with
+#: scripts/dev_lm_ranking.py: 1.0 ranks lost-byte candidates best (0.85, 0.7, 0.5 and 0.0 lose
+#: 0.1-3 points); end to end the lossy repair on GBK text prefers 0.0 (suffixes such as 性
+#: after 社会 rank low as word starts) and on Big5 text 1.0.
+WORD_START_SHARE = 1.0
+#: Typographic priors of the character shares inside the punctuation classes and the space
+#: class (design guesses for CJK web text, blended with the constitution's counts, see
+#: within_class_shares). The stop shares are those of common Chinese prose (，0.42 。0.32
+#: 、0.12 ...); quotes and brackets: “” and （） dominate, then 《》 and 「」; the rare
+#: CJK brackets 〈〉〔〕 get 1 %. "" names the rest of the class, spread uniformly over its
+#: other members.
+SHARE_PRIORS: dict[str, dict[str, float]] = {
+    "cjk_stop": {
+        "，": 0.42, "。": 0.32, "、": 0.12, "：": 0.04,
+        "；": 0.03, "？": 0.03, "！": 0.03, "．": 0.01,
+    },
+    "cjk_open": {
+        "“": 0.30, "（": 0.25, "《": 0.15, "「": 0.12, "【": 0.05,
+        "‘": 0.05, "『": 0.03, "〈": 0.01, "〔": 0.01, "": 0.03,
+    },
+    "cjk_close": {
+        "”": 0.30, "）": 0.25, "》": 0.15, "」": 0.12, "】": 0.05,
+        "’": 0.05, "』": 0.03, "〉": 0.01, "〕": 0.01, "": 0.03,
+    },
+    "cjk_mark": {
+        "…": 0.30, "—": 0.25, "·": 0.20, "～": 0.08, "・": 0.06,
+        "※": 0.02, "〜": 0.02, "―": 0.02, "〃": 0.01, "": 0.04,
+    },
+    "space": {" ": 0.6, "\n": 0.3, "\r": 0.03, "\t": 0.03, "\u3000": 0.03, "": 0.01},
+}  # fmt: skip
+#: Pseudo-count of each class's share prior against the constitution's counts.
+SHARE_PRIOR_WEIGHT = 500.0
+#: Line ends: P(newline | prev) for CJK punctuation and classes, from the constitution's
+#: counts smoothed with this pseudo-count toward the pooled rate of prev's group.
+LINE_END_PRIOR_WEIGHT = 20.0
+#: Groups pooled for the line-end prior of single punctuation characters.
+SENTENCE_FINAL = "。？！．"
+CLAUSE_MARKS = "，、；："
 
-def add_word(unigram: dict, bigram: dict, word: str, weight: float) -> None:
-    """Add one word's characters and within-word cjk bigrams with weight."""
+
+class LanguageCounts(NamedTuple):
+    """Weighted counts of one language source: characters, word-initial characters, bigrams."""
+
+    unigram: defaultdict
+    initial: defaultdict
+    bigram: defaultdict
+
+    @classmethod
+    def empty(cls) -> LanguageCounts:
+        return cls(defaultdict(float), defaultdict(float), defaultdict(float))
+
+
+def add_word(counts: LanguageCounts, word: str, weight: float) -> None:
+    """Add one word's cjk characters, word-initial characters and within-word bigrams."""
     previous = ""
     for ch in word:
         if lm.char_class(ch) != "cjk":
             previous = ""
             continue
-        unigram[ch] += weight
+        counts.unigram[ch] += weight
         if previous:
-            bigram[previous + ch] += weight
+            counts.bigram[previous + ch] += weight
+        else:
+            counts.initial[ch] += weight
         previous = ch
 
 
@@ -128,51 +188,68 @@ def jieba_words() -> tuple[list[tuple[str, int]], list[str]]:
     return kept, dropped
 
 
-def language_counts() -> dict[str, tuple[dict, dict]]:
-    """Raw (unigram, bigram) counts per language source."""
+def language_counts() -> dict[str, LanguageCounts]:
+    """Raw counts per language source."""
     import opencc
     import wordfreq
 
-    result: dict[str, tuple[dict, dict]] = {}
+    result: dict[str, LanguageCounts] = {}
     words, dropped = jieba_words()
     DROPPED_JIEBA_CHARS[:] = dropped
-    uni: dict = defaultdict(float)
-    bi: dict = defaultdict(float)
+    counts = LanguageCounts.empty()
     for word, freq in words:
-        add_word(uni, bi, word, freq)
-    result["zh-Hans"] = (uni, bi)
+        add_word(counts, word, freq)
+    result["zh-Hans"] = counts
 
-    uni, bi = defaultdict(float), defaultdict(float)
+    counts = LanguageCounts.empty()
     joined = "\n".join(word for word, _ in words)
     for config in OPENCC_TRADITIONAL:
         converted = opencc.OpenCC(config).convert(joined).split("\n")
         if len(converted) != len(words):
             raise RuntimeError(f"opencc {config} changed the number of lines")
         for (_, freq), word in zip(words, converted, strict=True):
-            add_word(uni, bi, word, freq / len(OPENCC_TRADITIONAL))
-    result["zh-Hant"] = (uni, bi)
+            add_word(counts, word, freq / len(OPENCC_TRADITIONAL))
+    result["zh-Hant"] = counts
 
     for lang in ("ja", "ko"):
-        uni, bi = defaultdict(float), defaultdict(float)
+        counts = LanguageCounts.empty()
         for word, freq in wordfreq.get_frequency_dict(lang, wordlist="best").items():
-            add_word(uni, bi, word, freq)
-        result[lang] = (uni, bi)
+            add_word(counts, word, freq)
+        result[lang] = counts
     return result
 
 
-def merged_counts() -> tuple[dict[str, int], dict[str, int]]:
+class MergedCounts(NamedTuple):
+    """Integer counts, each language scaled to its weight of COUNT_SCALE."""
+
+    unigram: dict[str, int]
+    bigram: dict[str, int]
+    #: Per language (order of LANGUAGE_WEIGHTS): character and word-initial counts.
+    language_unigram: dict[str, dict[str, int]]
+    language_initial: dict[str, dict[str, int]]
+
+
+def merged_counts() -> MergedCounts:
     """Scale each language to its weight of COUNT_SCALE, sum, round to integers."""
     unigram: dict = defaultdict(float)
     bigram: dict = defaultdict(float)
-    for lang, (uni, bi) in language_counts().items():
-        factor = LANGUAGE_WEIGHTS[lang] * COUNT_SCALE / math.fsum(uni.values())
-        for key in sorted(uni):
-            unigram[key] += uni[key] * factor
-        for key in sorted(bi):
-            bigram[key] += bi[key] * factor
+    language_unigram: dict[str, dict[str, int]] = {}
+    language_initial: dict[str, dict[str, int]] = {}
+    for lang, counts in language_counts().items():
+        factor = LANGUAGE_WEIGHTS[lang] * COUNT_SCALE / math.fsum(counts.unigram.values())
+        for key in sorted(counts.unigram):
+            unigram[key] += counts.unigram[key] * factor
+        for key in sorted(counts.bigram):
+            bigram[key] += counts.bigram[key] * factor
+        language_unigram[lang] = {
+            key: round(value * factor) for key, value in counts.unigram.items()
+        }
+        language_initial[lang] = {
+            key: round(value * factor) for key, value in counts.initial.items()
+        }
     uni_int = {k: round(v) for k, v in unigram.items() if round(v) > 0}
     bi_int = {k: round(v) for k, v in bigram.items() if round(v) > 0 and k[0] in uni_int}
-    return uni_int, bi_int
+    return MergedCounts(uni_int, bi_int, language_unigram, language_initial)
 
 
 def class_statistics(constitution: str) -> tuple[list[list[float]], list[float]]:
@@ -208,6 +285,71 @@ def class_statistics(constitution: str) -> tuple[list[list[float]], list[float]]
             ]
         )
     return transition, prior
+
+
+def within_class_shares(constitution: str, sizes: dict[str, int]) -> dict[str, dict[str, float]]:
+    """P(ch | class) for the classes of SHARE_PRIORS (key "" = each unlisted member).
+
+    share(ch) = (n(ch) + a * prior(ch)) / (n(class) + a), a = SHARE_PRIOR_WEIGHT, n counted
+    in the constitution; the prior's rest (and any counted unlisted member) is spread over the
+    unlisted members.
+    """
+    result: dict[str, dict[str, float]] = {}
+    for name, prior in SHARE_PRIORS.items():
+        counts: dict[str, float] = defaultdict(float)
+        for ch in constitution:
+            if lm.char_class(ch) == name:
+                counts[ch if ch in prior else ""] += 1
+        total = sum(counts.values()) + SHARE_PRIOR_WEIGHT
+        shares = {
+            ch: (counts[ch] + SHARE_PRIOR_WEIGHT * share) / total for ch, share in prior.items()
+        }
+        unlisted = sizes[name] - (len(prior) - ("" in prior))
+        shares[""] = shares.get("", 0.0) / max(1, unlisted)
+        result[name] = {ch: rounded(value) for ch, value in shares.items()}
+    return result
+
+
+def line_end_statistics(
+    constitution: str, transition: list[list[float]], newline_share: float
+) -> tuple[dict[str, float], dict[str, float]]:
+    """P(newline | prev): per class for the non-neutral classes, per character for punctuation.
+
+    A class's rate is (n(K, newline) + a * base(K)) / (n(K) + a), base(K) = T(space | K) x
+    the newline share of the space class (what the model gave before), a =
+    LINE_END_PRIOR_WEIGHT. A stop character's rate is (n(ch, newline) + a * r) / (n(ch) + a),
+    r the pooled rate of its group (SENTENCE_FINAL or CLAUSE_MARKS); other punctuation
+    characters of the stop and close classes use their class rate.
+    """
+    space = lm.CLASS_INDEX["space"]
+    follows: dict[str, int] = defaultdict(int)
+    ends: dict[str, int] = defaultdict(int)
+    class_follows: dict[str, int] = defaultdict(int)
+    class_ends: dict[str, int] = defaultdict(int)
+    for prev, ch in itertools.pairwise(constitution):
+        name = lm.char_class(prev)
+        follows[prev] += 1
+        class_follows[name] += 1
+        if ch == "\n":
+            ends[prev] += 1
+            class_ends[name] += 1
+    per_class = {}
+    for k, name in enumerate(lm.CLASSES):
+        if name in lm.NEUTRAL_CLASSES:
+            continue
+        base = transition[k][space] * newline_share
+        per_class[name] = rounded(
+            (class_ends[name] + LINE_END_PRIOR_WEIGHT * base)
+            / (class_follows[name] + LINE_END_PRIOR_WEIGHT)
+        )
+    per_char = {}
+    for group in (SENTENCE_FINAL, CLAUSE_MARKS):
+        pooled = sum(ends[ch] for ch in group) / max(1, sum(follows[ch] for ch in group))
+        for ch in group:
+            per_char[ch] = rounded(
+                (ends[ch] + LINE_END_PRIOR_WEIGHT * pooled) / (follows[ch] + LINE_END_PRIOR_WEIGHT)
+            )
+    return per_class, per_char
 
 
 def background_statistics() -> tuple[list[float], int]:
@@ -252,17 +394,28 @@ def rounded(value: float) -> float:
 
 
 def build(out_dir: Path, constitution_path: Path, top_bigrams: int) -> dict[str, int]:
-    unigram, bigram = merged_counts()
+    merged = merged_counts()
+    unigram, bigram = merged.unigram, merged.bigram
     kept = sorted(bigram.items(), key=lambda item: (-item[1], item[0]))[:top_bigrams]
     kept_bigram = dict(sorted(kept))
     rowsum: dict[str, int] = defaultdict(int)
     for key, count in kept_bigram.items():
         rowsum[key[0]] += count
+    full_rowsum: dict[str, int] = defaultdict(int)
+    for key, count in bigram.items():
+        full_rowsum[key[0]] += count
     unigram_total = sum(unigram.values())
 
-    transition, prior = class_statistics(constitution_path.read_text(encoding="utf-8"))
+    constitution = constitution_path.read_text(encoding="utf-8")
+    transition, prior = class_statistics(constitution)
     background, cjk_background_size = background_statistics()
     sizes = class_sizes()
+    shares = within_class_shares(constitution, sizes)
+    line_end_class, line_end_char = line_end_statistics(
+        constitution, transition, shares["space"]["\n"]
+    )
+    languages = list(LANGUAGE_WEIGHTS)
+    initial_total = {lang: sum(merged.language_initial[lang].values()) for lang in languages}
     class_llr = {
         name: rounded(math.log(prior[k]) - math.log(background[k]))
         for k, name in enumerate(lm.CLASSES)
@@ -275,7 +428,7 @@ def build(out_dir: Path, constitution_path: Path, top_bigrams: int) -> dict[str,
     common = sorted(ch for ch in unigram if char_score(ch) >= COMMON_MIN_CHAR_SCORE)
 
     meta = {
-        "format": 1,
+        "format": 2,
         "classes": list(lm.CLASSES),
         "class_size": sizes,
         "cjk_background_size": cjk_background_size,
@@ -285,6 +438,24 @@ def build(out_dir: Path, constitution_path: Path, top_bigrams: int) -> dict[str,
         "unigram_total": unigram_total,
         "unigram_floor": UNIGRAM_FLOOR,
         "lambda_max": LAMBDA_MAX,
+        "languages": languages,
+        "initial_total": initial_total,
+        "language_total": {lang: sum(merged.language_unigram[lang].values()) for lang in languages},
+        "word_start_share": WORD_START_SHARE,
+        "continuation_total": {
+            lang: sum(
+                max(0, count - merged.language_initial[lang].get(ch, 0))
+                for ch, count in merged.language_unigram[lang].items()
+            )
+            for lang in languages
+        },
+        "language_posterior_floor": LANGUAGE_POSTERIOR_FLOOR,
+        "class_shares": shares,
+        "share_priors": SHARE_PRIORS,
+        "share_prior_weight": SHARE_PRIOR_WEIGHT,
+        "line_end_class": line_end_class,
+        "line_end_char": line_end_char,
+        "line_end_prior_weight": LINE_END_PRIOR_WEIGHT,
         "bigram_top_n": top_bigrams,
         "bigrams_available": len(bigram),
         "jieba_single_char_max_ratio": JIEBA_SINGLE_CHAR_MAX_RATIO,
@@ -304,7 +475,15 @@ def build(out_dir: Path, constitution_path: Path, top_bigrams: int) -> dict[str,
     )
     write(
         out_dir / lm.UNIGRAM_FILE,
-        "".join(f"{ch}\t{count}\t{rowsum.get(ch, 0)}\n" for ch, count in sorted(unigram.items())),
+        "".join(
+            "\t".join(
+                [ch, str(count), str(rowsum.get(ch, 0)), str(full_rowsum.get(ch, 0))]
+                + [str(merged.language_unigram[lang].get(ch, 0)) for lang in languages]
+                + [str(merged.language_initial[lang].get(ch, 0)) for lang in languages]
+            )
+            + "\n"
+            for ch, count in sorted(unigram.items())
+        ),
     )
     write(
         out_dir / lm.BIGRAM_FILE, "".join(f"{key}\t{count}\n" for key, count in kept_bigram.items())

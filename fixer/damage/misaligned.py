@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import math
 import re
 from typing import NamedTuple
 
@@ -70,21 +69,6 @@ _ANNOTATION = re.compile(f"(.)\\(([{PINYIN_LETTERS}]{{1,6}})\\)")
 _PINYIN_GROUP = re.compile(f"([{PINYIN_LETTERS}]{{1,6}})\\)")
 _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[ />]")
 _PAIRS = {"”": "“", "’": "‘", "）": "（", "」": "「", "』": "『", "》": "《", "】": "【"}
-#: Log-odds of CJK stops against the language model's uniform share of its stop class
-#: (shares in running Chinese text): a lost byte often decides between 。 and 、.
-_STOP_SHARES = {
-    "，": 0.42,
-    "。": 0.32,
-    "、": 0.12,
-    "：": 0.04,
-    "；": 0.03,
-    "？": 0.03,
-    "！": 0.03,
-    "．": 0.01,
-}
-_PUNCTUATION_PRIOR = {
-    char: math.log(share * len(_STOP_SHARES)) for char, share in _STOP_SHARES.items()
-}
 #: Tag tails (``/p>``) with no ``<``: malformed markup a lost byte leaves behind.
 _ORPHAN_TAG = re.compile(r"(?<![<A-Za-z0-9/])/?[A-Za-z][A-Za-z0-9]*>")
 ORPHAN_TAG_PENALTY = 12.0
@@ -194,7 +178,7 @@ class _Search:
         text_id = hyp.text_id
         logp = self.model.logp
         for char in text:
-            score += logp(tail[-1] if tail else None, char) + _PUNCTUATION_PRIOR.get(char, 0.0)
+            score += logp(tail[-1] if tail else None, char)
             text_id = (text_id * 1_000_003 + ord(char)) & 0xFFFFFFFFFFFF
             tail = (tail + char)[-_TAIL:]
             if char in self.open_closers and char not in rewarded:
@@ -642,7 +626,7 @@ def _literal_score(line: str, start: int, end: int) -> float:
     previous = before[-1:] or None
     total = 0.0
     for char in _without_annotations(line[start : end + 1]):
-        total += model.logp(previous, char) + _PUNCTUATION_PRIOR.get(char, 0.0)
+        total += model.logp(previous, char)
         previous = char
     window = line[start:end]
     visible = line[:end]
