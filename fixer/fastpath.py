@@ -74,8 +74,11 @@ def nothing_to_repair(text: str, config: FixerConfig) -> bool:
         return False
     if not is_suspicious(text):
         return not (MARK_GLUED_TO_ASCII.search(text) or COMMON_LOST_MARKERS.search(text))
-    # Isolated rare characters (names, variants, a loanword's accent) are not damage by
-    # themselves; they matter only beside an orphan mark or in a pinyin annotation.
+    # Isolated rare CJK characters (names, variants) are not damage by themselves; they
+    # matter only beside an orphan mark or a pinyin annotation.  Anything else unusual
+    # (Latin-1 letters, C1 controls, symbols) is ftfy's material: look closer.
+    if any(not lm.is_cjk(char) for char in _suspicious_pattern().findall(text)):
+        return False
     return not (
         "?" in text
         or ("(" in text and PINYIN_TONE_MARK.search(text))
