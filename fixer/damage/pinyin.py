@@ -22,9 +22,11 @@ ANNOTATION = re.compile(f"([{HAN_CLASS}])\\(([{PINYIN_LETTERS}]{{1,6}})\\)")
 #: The same with the opening parenthesis lost (a byte-level edit swallowed it).
 ORPHAN_ANNOTATION = re.compile(f"([{PINYIN_LETTERS}]{{1,6}})\\)")
 
-#: Document-level evidence needed before any annotation is removed.
+#: Document-level evidence needed before any annotation is removed.  A converter
+#: annotates many distinct characters (the seed: 40); a writer glosses one or two
+#: hard or polyphonic ones, however often the text repeats them.
 MIN_ANNOTATIONS = 3
-MIN_DISTINCT_CHARS = 2
+MIN_DISTINCT_CHARS = 5
 #: Share of a character's occurrences that must carry the annotation.
 MIN_CONSISTENCY = 0.6
 
