@@ -15,7 +15,7 @@ import re
 from functools import cache
 
 from fixer import lm
-from fixer.chardata import PINYIN_TONE_MARKS
+from fixer.chardata import LOST_DATA_PATTERN, PINYIN_TONE_MARKS
 from fixer.config import FixerConfig
 
 #: An orphan mark directly followed by ASCII: the shape a half-width byte rewrite leaves.
@@ -28,8 +28,6 @@ UTF8_AS_WESTERN = re.compile(
 )
 #: A tone-marked pinyin letter (injected annotations always carry one).
 PINYIN_TONE_MARK = re.compile(f"[{PINYIN_TONE_MARKS}]")
-#: Lost-data markers made of common characters (the rest are rare characters anyway).
-COMMON_LOST_MARKERS = re.compile("烫烫|屯屯")
 
 
 @cache
@@ -73,7 +71,7 @@ def nothing_to_repair(text: str, config: FixerConfig) -> bool:
     if "\ufffd" in text or suspicious_cluster(text):
         return False
     if not is_suspicious(text):
-        return not (MARK_GLUED_TO_ASCII.search(text) or COMMON_LOST_MARKERS.search(text))
+        return not (MARK_GLUED_TO_ASCII.search(text) or LOST_DATA_PATTERN.search(text))
     # Isolated rare CJK characters (names, variants) are not damage by themselves; they
     # matter only beside an orphan mark or a pinyin annotation.  Anything else unusual
     # (Latin-1 letters, C1 controls, symbols) is ftfy's material: look closer.
@@ -82,5 +80,5 @@ def nothing_to_repair(text: str, config: FixerConfig) -> bool:
     return not (
         "?" in text
         or ("(" in text and PINYIN_TONE_MARK.search(text))
-        or COMMON_LOST_MARKERS.search(text)
+        or LOST_DATA_PATTERN.search(text)
     )
