@@ -113,18 +113,30 @@ def diff_edits(before: str, after: str, reason: str) -> list[Edit]:
     line_starts = [0]
     for line in old_lines:
         line_starts.append(line_starts[-1] + len(line))
+    if len(old_lines) == len(new_lines):
+        # Most repairs keep the lines: pair them directly (linear, even when lines repeat).
+        for index, (old, new) in enumerate(zip(old_lines, new_lines, strict=True)):
+            if old != new:
+                edits.extend(_char_edits(old, new, line_starts[index], reason))
+        return edits
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         old_chunk = "".join(old_lines[i1:i2])
         new_chunk = "".join(new_lines[j1:j2])
-        base = line_starts[i1]
-        chars = difflib.SequenceMatcher(None, old_chunk, new_chunk, autojunk=False)
-        for ctag, a1, a2, b1, b2 in chars.get_opcodes():
-            if ctag != "equal":
-                edits.append(Edit(base + a1, base + a2, new_chunk[b1:b2], reason))
+        edits.extend(_char_edits(old_chunk, new_chunk, line_starts[i1], reason))
     return edits
+
+
+def _char_edits(old: str, new: str, base: int, reason: str) -> list[Edit]:
+    """Character-level edits turning *old* (which starts at *base*) into *new*."""
+    chars = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [
+        Edit(base + a1, base + a2, new[b1:b2], reason)
+        for tag, a1, a2, b1, b2 in chars.get_opcodes()
+        if tag != "equal"
+    ]
 
 
 def diff_steps(kind: str, before: str, after: str, reason: str) -> list[Step]:

@@ -105,3 +105,19 @@ def test_convert_uses_opencc_configs() -> None:
     assert fixer.convert("汉字", "s2t") == "漢字"
     assert fixer.convert("漢字", "t2s") == "汉字"
     assert fixer.convert("软件", "s2twp") == "軟體"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("東北科技\n" * 500, "东北科技\n" * 500),  # same lines, many repeats
+        ("abc\nxyz\n", "abc\nnew line\nxyz\n"),  # a line added
+        ("一\n二\n三", "一\n三"),  # a line removed, no final newline
+    ],
+)
+def test_diff_steps_replay(before: str, after: str) -> None:
+    from fixer.explain import diff_steps
+
+    steps = diff_steps("script", before, after, "test")
+    assert fixer.apply_plan(before, steps) == after
+    assert all(step.before != step.after for step in steps)
