@@ -110,9 +110,6 @@ FULLWIDTH_LEAD: dict[str, int] = {"gbk": 0xA3}
 
 # --- Characters ------------------------------------------------------------------
 
-#: Replacement characters a lossy decoder leaves behind.
-REPLACEMENT_CHARS = "\ufffd?"
-
 #: Sequences that mean data was destroyed before the text reached us.
 #: 锟斤拷: UTF-8 of U+FFFD U+FFFD read as GBK; 烫/屯: MSVC's fill bytes 0xCC/0xCD read as GBK.
 LOST_DATA_PATTERN = re.compile("(?:锟斤拷)+锟?|烫{3,}|屯{3,}|\ufffd+")
@@ -139,6 +136,3 @@ HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 KANA_CLASS = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 HANGUL_CLASS = "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
 CJK_CLASS = HAN_CLASS + KANA_CLASS + HANGUL_CLASS
-
-HAN_RE = re.compile(f"[{HAN_CLASS}]")
-CJK_RE = re.compile(f"[{CJK_CLASS}]")

@@ -10,7 +10,7 @@ it on the original input and must give the same output as the repair did.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import NamedTuple
 
 
@@ -146,11 +146,3 @@ def diff_steps(kind: str, before: str, after: str, reason: str) -> list[Step]:
     result, steps = edits_to_steps(kind, before, diff_edits(before, after, reason))
     assert result == after
     return steps
-
-
-def summarize(steps: Sequence[Step]) -> dict[str, int]:
-    """Count steps per damage class."""
-    counts: dict[str, int] = {}
-    for step in steps:
-        counts[step.kind] = counts.get(step.kind, 0) + 1
-    return counts

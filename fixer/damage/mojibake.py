@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
 
 from fixer import lm
-from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, well_formed_run
+from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, WESTERN_CODECS, well_formed_run
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal, resolve_overlaps
 from fixer.fastpath import is_suspicious, suspicious_cluster
@@ -200,7 +200,7 @@ def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
     has_cjk = any(lm.is_cjk(char) for char in line)
     utf8_spans: list[tuple[int, int]] = []
     for wrong, true in MOJIBAKE_PAIRS:
-        western = wrong in ("latin-1", "sloppy-windows-1252")
+        western = wrong in WESTERN_CODECS
         if (western and not has_western) or (not western and not has_cjk):
             continue
         for start, end, candidate in decode_runs(line, wrong, true):

@@ -19,9 +19,6 @@ from fixer.damage.base import DamageClass, Proposal
 
 #: A Han character followed by one parenthesised syllable.
 ANNOTATION = re.compile(f"([{HAN_CLASS}])\\(([{PINYIN_LETTERS}]{{1,6}})\\)")
-#: The same with the opening parenthesis lost (a byte-level edit swallowed it).
-ORPHAN_ANNOTATION = re.compile(f"([{PINYIN_LETTERS}]{{1,6}})\\)")
-
 #: Document-level evidence needed before any annotation is removed.  A converter
 #: annotates many distinct characters (the seed: 40); a writer glosses one or two
 #: hard or polyphonic ones, however often the text repeats them.
