@@ -7,7 +7,7 @@ one pass) of
 
 * ``fixer.fix_text(damaged, **options)`` with the case's options,
 * ``ftfy.fix_text(damaged)`` with ftfy's defaults,
-* ``ftfy.fix_text(damaged, CJK_SAFE_FTFY)``: ftfy restricted to its encoding repairs.
+* ``ftfy.fix_text(damaged, cjk_safe_ftfy())``: ftfy restricted to its encoding repairs.
 
 A fixer call that raises counts as returning its input and is counted in ``errors``.
 
@@ -41,7 +41,7 @@ from common import (
 )
 
 import fixer
-from fixer.damage.ftfy_stage import CJK_SAFE_FTFY
+from fixer.damage.ftfy_stage import cjk_safe_ftfy
 from fixer.evaluation import levenshtein
 
 Repair = Callable[[str, dict[str, Any]], str]
@@ -56,7 +56,7 @@ def ftfy_default_repair(text: str, options: dict[str, Any]) -> str:
 
 
 def ftfy_cjk_safe_repair(text: str, options: dict[str, Any]) -> str:
-    return ftfy.fix_text(text, CJK_SAFE_FTFY)
+    return ftfy.fix_text(text, cjk_safe_ftfy())
 
 
 TOOLS: dict[str, Repair] = {
@@ -137,7 +137,7 @@ def corpus_section(classes: list[str] | None, limit: int | None) -> None:
             "exact: output == expected. CER: Levenshtein(output, expected) summed over the class "
             "/ summed len(expected). kchar/s: thousands of damaged input characters per second "
             "(one pass, per-case calls). fixer runs with each case's options; ftfy with its "
-            "defaults, and ftfy-cjk = ftfy with fixer.damage.ftfy_stage.CJK_SAFE_FTFY.",
+            "defaults, and ftfy-cjk = ftfy with fixer.damage.ftfy_stage.cjk_safe_ftfy().",
         ],
     )
 
@@ -192,7 +192,7 @@ def ftfy_section() -> None:
             f"Cases from {folder.relative_to(folder.parents[2])} (ftfy 6.3.1 test data, "
             "Robyn Speer, Apache-2.0). expect=fail rows are ftfy's known failures: the "
             "count is how many each tool gets right anyway. A fixer exception counts "
-            "as wrong. ftfy-cjk: ftfy with CJK_SAFE_FTFY.",
+            "as wrong. ftfy-cjk: ftfy with cjk_safe_ftfy().",
         ],
     )
 

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import click
 
+from fixer import __version__
 from fixer import config as _config
 from fixer.config import (
     PUNCT_POLICIES,
@@ -26,8 +27,9 @@ from fixer.config import (
     load_pyproject_settings,
 )
 
-#: Below this many files the work runs in-process: a pool costs more than it saves.
-PARALLEL_THRESHOLD = 16
+#: Below this much input the work runs in-process: starting a pool of workers costs more
+#: than it saves (most files take the fast path at tens of MB/s).
+PARALLEL_MIN_BYTES = 4_000_000
 #: Show a progress bar on a terminal from this many files on.
 PROGRESS_THRESHOLD = 200
 
@@ -246,7 +248,7 @@ def _run_all(
         else:
             targets.append(entry.path)
     progress = _progress(len(targets))
-    if jobs <= 1 or len(targets) < PARALLEL_THRESHOLD:
+    if jobs <= 1 or len(targets) < 2 or _total_size(targets) < PARALLEL_MIN_BYTES:
         for path in targets:
             yield process_path(path, config, mode)
             progress(1)
@@ -262,6 +264,14 @@ def _run_all(
             yield outcome
             progress(1)
     progress(None)
+
+
+def _total_size(paths: Sequence[Path]) -> int:
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            total += os.lstat(path).st_size
+    return total
 
 
 def _progress(total: int) -> Any:
@@ -423,7 +433,7 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="fixer")
+@click.version_option(version=__version__, prog_name="fixer")
 def cli() -> None:
     """Find and repair damaged text: mojibake, legacy encodings, CJK debris, script variants."""
 

@@ -22,6 +22,9 @@ class DamageClass(NamedTuple):
     """A kind of damage: its name, what it does, and how it finds and repairs spans.
 
     propose(text, config) returns non-overlapping proposals against *text*.
+    might_apply(text) is the class's cheap, model-free gate: False only when
+    propose could find nothing in *text*.  The fast path asks every class, so
+    a clean file is left alone without loading a model.
     applies(config) says whether the class runs at all under *config*
     (script conversion and punctuation width run only when asked).
     """
@@ -29,6 +32,7 @@ class DamageClass(NamedTuple):
     name: str
     description: str
     propose: Callable[[str, FixerConfig], list[Proposal]]
+    might_apply: Callable[[str], bool]
     applies: Callable[[FixerConfig], bool] = lambda config: True
 
 

@@ -9,56 +9,87 @@ touch clean text.
 from __future__ import annotations
 
 import re
-
-import ftfy
+from functools import cache
+from typing import TYPE_CHECKING
 
 from fixer.chardata import CJK_CLASS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
 from fixer.explain import diff_edits
+from fixer.fastpath import lines_matching
 
-#: ftfy restricted to its encoding repairs.
-CJK_SAFE_FTFY = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=True,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=True,
-    remove_control_chars=False,
-    normalization=None,
-    explain=False,
+if TYPE_CHECKING:
+    import ftfy
+
+
+@cache
+def cjk_safe_ftfy() -> ftfy.TextFixerConfig:
+    """ftfy restricted to its encoding repairs (ftfy is imported on first use)."""
+    import ftfy
+
+    return ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=True,
+        replace_lossy_sequences=True,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=True,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=True,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
+    )
+
+
+#: ASCII, CJK characters, CJK and full-width punctuation and the typographic quotes and
+#: dashes CJK text uses: nothing ftfy's encoding repairs work on (they need Latin, Greek,
+#: Cyrillic, symbols, U+FFFD or surrogates).
+_NOT_FTFY_MATERIAL = (
+    f"\\x00-\\x7f{CJK_CLASS}\u3000-\u303f\uff01-\uffee\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
 )
-
-
-#: Text made only of ASCII, CJK characters, CJK and full-width punctuation and the
-#: typographic quotes and dashes CJK text uses holds nothing ftfy's encoding repairs
-#: work on (they need Latin, Greek, Cyrillic, symbols, U+FFFD or surrogates).
-NOTHING_FOR_FTFY = re.compile(
-    f"[\\x00-\\x7f{CJK_CLASS}\u3000-\u303f\uff01-\uffee\u2014\u2018\u2019\u201c\u201d\u2026\u00b7]*"
-)
+#: One character of what ftfy's repairs work on.
+_FTFY_MATERIAL = re.compile(f"[^{_NOT_FTFY_MATERIAL}]")
+#: What ftfy's C1-control and surrogate fixes act on.
+_C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
 
 
 def needs_ftfy(text: str) -> bool:
     """Could ftfy change *text*?  Only if it holds the characters its repairs work on."""
-    return not text.isascii() and NOTHING_FOR_FTFY.fullmatch(text) is None
+    return not text.isascii() and _FTFY_MATERIAL.search(text) is not None
+
+
+def _line_needs_ftfy(line: str) -> bool:
+    """ftfy's own gates for the repairs fixer keeps: its badness test, C1 controls, surrogates."""
+    if not needs_ftfy(line):
+        return False
+    from ftfy.badness import is_bad
+
+    return is_bad(line) or _C1_OR_SURROGATE.search(line) is not None
+
+
+def might_apply(text: str) -> bool:
+    """Would ftfy's encoding repairs act on some line of *text*?"""
+    return needs_ftfy(text) and any(
+        _line_needs_ftfy(line) for line in lines_matching(text, _FTFY_MATERIAL)
+    )
 
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
     """Run ftfy's encoding repairs on the lines that need them and report each changed span."""
     if not needs_ftfy(text):
         return []
+    import ftfy
+
     proposals: list[Proposal] = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        if needs_ftfy(line):
-            fixed = ftfy.fix_text(line, CJK_SAFE_FTFY)
+        if _line_needs_ftfy(line):
+            fixed = ftfy.fix_text(line, cjk_safe_ftfy())
             if fixed != line:
                 proposals.extend(
                     Proposal(
@@ -71,5 +102,8 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
 
 
 FTFY = DamageClass(
-    "ftfy", "UTF-8 decoded as a Western codec, and ftfy's other encoding fixes", propose
+    "ftfy",
+    "UTF-8 decoded as a Western codec, and ftfy's other encoding fixes",
+    propose,
+    might_apply,
 )

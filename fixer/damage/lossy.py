@@ -25,16 +25,17 @@ plausible.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import NamedTuple
 
 from fixer import lm
 from fixer.chardata import CJK_PUNCTUATION, CODEC_FAMILIES, CODEC_LABELS
+from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
-from fixer.damage.mojibake import encode_char
-from fixer.fastpath import is_suspicious
+from fixer.fastpath import is_suspicious, lines_matching
 
 #: Decoders whose replacement marks are searched, each with its own rejection rules.
 LOSSY_DECODERS: tuple[str, ...] = (
@@ -53,6 +54,10 @@ _C1_REPAIRED = {"cp932": {"\u20ac": b"\x80"}}
 
 REPLACEMENT = "\ufffd"
 QUESTION = "?"
+#: A run of ``?`` with a non-ASCII character on one side (the match starts on a ``?``).
+_QUESTION_BESIDE_NON_ASCII = re.compile(r"(?<=[^\x00-\x7f])\?|\?+(?=[^\x00-\x7f])")
+#: Where lost bytes can hide: U+FFFD, or such a ``?``.
+_MARK_SITE = re.compile(f"\ufffd|{_QUESTION_BESIDE_NON_ASCII.pattern}")
 #: Minimum log-likelihood gain of the repaired segment over the damaged one.
 MIN_GAIN = 6.0
 #: Lead (natural log) a recovered character needs over every alternative reading.
@@ -608,6 +613,31 @@ def _has_marks(text: str) -> bool:
     return REPLACEMENT in text or (QUESTION in text and not text.isascii())
 
 
+def _worth_searching(line: str) -> bool:
+    """Does *line* hold a mark that can stand for lost bytes, among rare characters?
+
+    Wrongly decoded UTF-8 always leaves rare characters; without any, a mark is
+    ordinary punctuation and the language model is not needed (nor loaded).  A
+    ``?`` counts only where it interrupts a UTF-8 character in some decoder's bytes.
+    """
+    if not _has_marks(line) or not is_suspicious(line):
+        return False
+    if REPLACEMENT in line:
+        return True
+    return any(
+        _question_is_wildcard(line, match.start(), codec)
+        for match in _QUESTION_BESIDE_NON_ASCII.finditer(line)
+        for codec in LOSSY_DECODERS
+    )
+
+
+def might_apply(text: str) -> bool:
+    """Does a line hold a replacement mark among rare characters?"""
+    return _has_marks(text) and any(
+        _worth_searching(line) for line in lines_matching(text, _MARK_SITE)
+    )
+
+
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
     """Recover the bytes behind replacement marks in lines of wrongly decoded UTF-8."""
     if not _has_marks(text):
@@ -615,9 +645,7 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     proposals: list[Proposal] = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        # Wrongly decoded UTF-8 always leaves rare characters; without any, a mark is
-        # ordinary punctuation and the language model is not needed (nor loaded).
-        if _has_marks(line) and is_suspicious(line):
+        if _worth_searching(line):
             proposals.extend(_line_proposals(line, offset))
         offset += len(line)
     return proposals
@@ -627,4 +655,5 @@ LOSSY = DamageClass(
     "lossy",
     "UTF-8 decoded with a legacy CJK codec that replaced unreadable bytes; lost bytes recovered",
     propose,
+    might_apply,
 )

@@ -24,14 +24,16 @@ from __future__ import annotations
 import functools
 import heapq
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from fixer import lm
 from fixer.chardata import DOUBLE_BYTE_LEADS, FULLWIDTH_LEAD, PINYIN_LETTERS
+from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
 from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
-from fixer.fastpath import MARK_GLUED_TO_ASCII, is_suspicious
+from fixer.fastpath import is_suspicious, line_bounds, lines_matching
 
 #: Replacement marks a decoder leaves for an orphan lead byte.
 ORPHAN_MARKS = "?\ufffd"
@@ -64,6 +66,8 @@ LOST = -2
 _MARK = re.compile(f"[{ORPHAN_MARKS}]")
 #: How close to a mark a non-ASCII character must be for the mark to be searched.
 SITE_REACH = 3
+#: An orphan mark directly followed by ASCII: the shape a half-width byte rewrite leaves.
+MARK_GLUED_TO_ASCII = re.compile(f"[{ORPHAN_MARKS}][!-~]")
 #: An annotation-shaped group: the character before it decides whether it is debris.
 _ANNOTATION = re.compile(f"(.)\\(([{PINYIN_LETTERS}]{{1,6}})\\)")
 _PINYIN_GROUP = re.compile(f"([{PINYIN_LETTERS}]{{1,6}})\\)")
@@ -122,14 +126,6 @@ def tables(family: str) -> CodecTables:
                 halfwidth[(encoded[0], encoded[1])] = code - 0xFF01 + 0x21
     fullwidth = {ascii_byte: pair for pair, ascii_byte in halfwidth.items()}
     return CodecTables(codec, pair_text, high_trails, halfwidth, fullwidth)
-
-
-@functools.lru_cache(maxsize=8192)
-def _encode_char(char: str, codec: str) -> bytes | None:
-    try:
-        return char.encode(codec)
-    except UnicodeEncodeError:
-        return None
 
 
 class Hypothesis(NamedTuple):
@@ -358,7 +354,7 @@ class _Search:
         before = self.line[: self.start]
         last_trail, halved = -1, (-1, -1)
         if before:
-            encoded = _encode_char(before[-1], self.t.codec)
+            encoded = encode_char(before[-1], self.t.codec)
             if encoded is not None and len(encoded) == 2:
                 last_trail, halved = encoded[1], (encoded[0], encoded[1])
             elif encoded is not None and len(before) > 1:
@@ -482,7 +478,7 @@ class _Search:
 
     def _plain(self, hyp: Hypothesis, index: int, char: str, record) -> None:
         """Consume a visible character through its bytes in the codec."""
-        encoded = _encode_char(char, self.t.codec)
+        encoded = encode_char(char, self.t.codec)
         if encoded is None:
             if hyp.pending >= 0 or hyp.orphan >= 0:
                 return
@@ -521,7 +517,7 @@ class _Search:
         following = self.line[self.end : self.end + 1]
         first_byte = -1
         if following:
-            encoded = _encode_char(following, self.t.codec)
+            encoded = encode_char(following, self.t.codec)
             first_byte = encoded[0] if encoded else -1
         finals: list[Hypothesis] = []
         for hyp in hyps:
@@ -598,7 +594,7 @@ def repair_window(line: str, start: int, end: int) -> Repair | None:
             continue
         codec = DECODERS[family]
         if any(
-            char not in ORPHAN_MARKS and _encode_char(char, codec) is None
+            char not in ORPHAN_MARKS and encode_char(char, codec) is None
             for char in line[start:end]
         ):
             continue  # not text a decoder of this family produced
@@ -668,6 +664,25 @@ def _windows(line: str) -> list[tuple[int, int]]:
             continue
         windows.append((max(0, site - BEFORE), min(len(line), site + AFTER)))
     return windows
+
+
+def might_apply(text: str) -> bool:
+    """Does a line hold an orphan mark with damage around it to search?"""
+    if "?" not in text and "\ufffd" not in text:
+        return False
+    lines = lines_matching(text, _MARK) if "(" in text else _lines_with_mark_sites(text)
+    return any(_worth_searching(line) and _windows(line) for line in lines)
+
+
+def _lines_with_mark_sites(text: str) -> Iterator[str]:
+    """Lines holding a mark with non-ASCII text within SITE_REACH (the sites without pinyin)."""
+    end = -1
+    for match in _MARK.finditer(text):
+        index = match.start()
+        if index <= end or text[max(0, index - SITE_REACH) : index + SITE_REACH + 1].isascii():
+            continue
+        start, end = line_bounds(text, index)
+        yield text[start:end]
 
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
@@ -752,5 +767,8 @@ def _line_proposals(line: str, offset: int) -> list[Proposal]:
 
 
 MISALIGNED = DamageClass(
-    "misaligned", "byte edits across double-byte character boundaries (orphan bytes)", propose
+    "misaligned",
+    "byte edits across double-byte character boundaries (orphan bytes)",
+    propose,
+    might_apply,
 )

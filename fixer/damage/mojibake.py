@@ -13,15 +13,13 @@ more probable than what is there.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-
-import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252")
 
 from fixer import lm
-from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, WESTERN_CODECS, well_formed_run
+from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, WESTERN_CODECS
+from fixer.codecs import decode_runs
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal, resolve_overlaps
-from fixer.fastpath import is_suspicious, suspicious_cluster
+from fixer.fastpath import UTF8_AS_WESTERN, cluster_windows, is_suspicious, suspicious_cluster
 
 #: Minimum gain in log-likelihood (natural log) a candidate must bring.
 MIN_GAIN = 6.0
@@ -47,76 +45,28 @@ _WESTERN_HIGH = re.compile(
 
 
 _HIGH_RUN = re.compile(f"(?:{_WESTERN_HIGH.pattern})+")
+#: High characters of Western mojibake that CJK text does not use as punctuation
+#: (it uses curly quotes, dashes, the ellipsis and the middle dot).
+_WESTERN_LETTER = re.compile(
+    "[\x80-\xb6\xb8-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2020-\u2022\u2030\u2039\u203a\u20ac\u2122]"
+)
 
-
-_ENCODED: dict[str, dict[str, bytes | None]] = {}
-
-
-def encode_char(char: str, codec: str) -> bytes | None:
-    """*char* encoded with *codec* (cached), or None when the codec has no such character.
-
-    U+FFFD is never encodable: it marks bytes a decoder already lost.
-    """
-    table = _ENCODED.setdefault(codec, {})
-    try:
-        return table[char]
-    except KeyError:
-        try:
-            encoded: bytes | None = None if char == "\ufffd" else char.encode(codec)
-        except UnicodeEncodeError:
-            encoded = None
-        table[char] = encoded
-        return encoded
-
-
-def _segments(line: str, codec: str) -> Iterator[tuple[int, bytes, list[int]]]:
-    """Maximal runs of *line* encodable in *codec*: (start, bytes, byte boundaries)."""
-    start = 0
-    buffer = bytearray()
-    boundaries: list[int] = [0]
-    for index, char in enumerate(line):
-        encoded = encode_char(char, codec)
-        if encoded is None:
-            if len(boundaries) > 1:
-                yield start, bytes(buffer), boundaries
-            start = index + 1
-            buffer = bytearray()
-            boundaries = [0]
-            continue
-        buffer += encoded
-        boundaries.append(len(buffer))
-    if len(boundaries) > 1:
-        yield start, bytes(buffer), boundaries
-
-
-def decode_runs(line: str, wrong: str, true: str) -> Iterator[tuple[int, int, str]]:
-    """Spans of *line* whose bytes in *wrong* are well-formed in *true*: (start, end, text)."""
-    pattern = well_formed_run(true)
-    for offset, data, boundaries in _segments(line, wrong):
-        if data.isascii():
-            continue
-        position = {byte: index for index, byte in enumerate(boundaries)}
-        for match in pattern.finditer(data):
-            begin, finish = match.start(), match.end()
-            if begin not in position:
-                continue
-            if finish not in position:
-                # The last wrongly-decoded character may have swallowed a following ASCII
-                # byte; otherwise pull the end back to the last shared boundary.
-                later = [b for b in boundaries if b > finish]
-                if later and data[finish : later[0]].isascii():
-                    finish = later[0]
-                else:
-                    finish = max(b for b in boundaries if b <= finish)
-                    if finish <= begin:
-                        continue
-            try:
-                decoded = data[begin:finish].decode(true)
-            except UnicodeDecodeError:
-                continue
-            start, end = offset + position[begin], offset + position[finish]
-            if decoded != line[start:end]:
-                yield start, end, decoded
+#: Two high characters at most one character apart, one of them a letter: the lead bytes
+#: of two legacy double-byte characters read as a Western codec.  Pinyin tone marks
+#: (``shì sì``) are a syllable apart.
+_WESTERN_PAIR = re.compile(
+    f"{_WESTERN_LETTER.pattern}.?{_WESTERN_HIGH.pattern}|{_WESTERN_HIGH.pattern}.?{_WESTERN_LETTER.pattern}"
+)
+#: Codec pairs whose wrong decoder turns UTF-8 into CJK-looking text.
+_CJK_READINGS = tuple(
+    (wrong, true) for wrong, true in MOJIBAKE_PAIRS if wrong not in WESTERN_CODECS
+)
+#: Two UTF-8 multi-byte sequences with at most ASCII between them: what a candidate of
+#: MIN_CJK_CHARS characters needs in the re-encoded bytes (a fast test before decode_runs).
+_TWO_UTF8_SEQUENCES = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+[\x20-\x7e]*[\xc2-\xf4][\x80-\xbf]")
+#: Characters of context the gate decodes on each side of a cluster of rare characters.
+GATE_MARGIN = 4
 
 
 def _covered(spans: list[tuple[int, int]], start: int, end: int) -> float:
@@ -283,6 +233,42 @@ def _second_layer(text: str, label: str) -> tuple[str | None, str]:
     return best[1], best[2]
 
 
+def _decodes_as_cjk(window: str) -> bool:
+    """Do some bytes of *window*, encoded with a CJK codec, read as UTF-8 text worth scoring?
+
+    Worth scoring: at least MIN_CJK_CHARS CJK characters, or as many Western
+    high characters (the first layer of layered mojibake).
+    """
+    for wrong, true in _CJK_READINGS:
+        if not _TWO_UTF8_SEQUENCES.search(window.encode(wrong, errors="replace")):
+            continue
+        for _, _, candidate in decode_runs(window, wrong, true):
+            if (
+                sum(1 for char in candidate if lm.is_cjk(char)) >= MIN_CJK_CHARS
+                or len(_WESTERN_HIGH.findall(candidate)) >= MIN_CJK_CHARS
+            ):
+                return True
+    return False
+
+
+def might_apply(text: str) -> bool:
+    """Does *text* hold a cluster of rare characters shaped like mojibake?
+
+    UTF-8 read as a Western codec shows its lead and continuation bytes; legacy
+    CJK read as a Western codec shows high Latin-1 characters side by side;
+    UTF-8 read as a CJK codec re-encodes, around some cluster, to well-formed UTF-8.
+    """
+    if not is_suspicious(text):
+        return False
+    if UTF8_AS_WESTERN.search(text):
+        return True
+    for start, end in cluster_windows(text, GATE_MARGIN):
+        window = text[start:end]
+        if _WESTERN_PAIR.search(window) or _decodes_as_cjk(window):
+            return True
+    return False
+
+
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
     """Propose a decode for every mojibake span the model is confident about."""
     if not is_suspicious(text):
@@ -290,7 +276,7 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     per_line: list[list[tuple[float, Proposal]]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        if suspicious_cluster(line):
+        if suspicious_cluster(line) and might_apply(line):
             per_line.append(_line_proposals(line, offset))
         offset += len(line)
     everything = [item for ranked in per_line for item in ranked]
@@ -300,4 +286,4 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     return resolve_overlaps(favoured)
 
 
-MOJIBAKE = DamageClass("mojibake", "bytes decoded with the wrong codec", propose)
+MOJIBAKE = DamageClass("mojibake", "bytes decoded with the wrong codec", propose, might_apply)

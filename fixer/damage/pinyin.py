@@ -19,11 +19,15 @@ from fixer.damage.base import DamageClass, Proposal
 
 #: A Han character followed by one parenthesised syllable.
 ANNOTATION = re.compile(f"([{HAN_CLASS}])\\(([{PINYIN_LETTERS}]{{1,6}})\\)")
+#: The end of a tone-marked annotation, found fast: its tone mark starts the match.
+_TONED_GROUP = re.compile(f"[{PINYIN_TONE_MARKS}][{PINYIN_LETTERS}]{{0,5}}\\)")
 #: Document-level evidence needed before any annotation is removed.  A converter
 #: annotates many distinct characters (the seed: 40); a writer glosses one or two
 #: hard or polyphonic ones, however often the text repeats them.
 MIN_ANNOTATIONS = 3
 MIN_DISTINCT_CHARS = 5
+#: Tone-marked annotations a machine pattern holds at least (70 % of MIN_ANNOTATIONS).
+MIN_TONED = 3
 #: Share of a character's occurrences that must carry the annotation.
 MIN_CONSISTENCY = 0.6
 
@@ -57,7 +61,7 @@ def annotation_pattern_holds(text: str) -> set[str]:
         return set()
     # A machine marks tone on nearly every syllable; textbooks annotate words with spaces.
     toned = sum(1 for m in matches if any(c in PINYIN_TONE_MARKS for c in m.group(2)))
-    if toned < 0.7 * len(matches):
+    if toned < max(MIN_TONED, 0.7 * len(matches)):
         return set()
     consistent = set()
     for char, count in annotated.items():
@@ -67,9 +71,17 @@ def annotation_pattern_holds(text: str) -> set[str]:
     return consistent if covered >= 0.8 * len(matches) else set()
 
 
+def might_apply(text: str) -> bool:
+    """Do the annotations in *text* form a machine pattern?"""
+    if "(" not in text or len(_TONED_GROUP.findall(text)) < MIN_TONED:
+        return False
+    annotated = {match.group(1) for match in ANNOTATION.finditer(text)}
+    return len(annotated) >= MIN_DISTINCT_CHARS and bool(annotation_pattern_holds(text))
+
+
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
     """Remove every annotation of the consistently annotated characters."""
-    if "(" not in text:
+    if not might_apply(text):
         return []
     chars = annotation_pattern_holds(text)
     if not chars:
@@ -87,4 +99,6 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     ]
 
 
-PINYIN = DamageClass("pinyin", "pinyin injected after characters by a converter", propose)
+PINYIN = DamageClass(
+    "pinyin", "pinyin injected after characters by a converter", propose, might_apply
+)

@@ -61,5 +61,6 @@ PUNCT = DamageClass(
     "punct-width",
     "ASCII punctuation inside CJK text (restored only with punct='cjk')",
     propose,
+    lambda text: not text.isascii(),
     lambda config: config.punct == "cjk",
 )

@@ -31,5 +31,6 @@ SCRIPT = DamageClass(
     "script",
     "Chinese script variant (converted only with a target script)",
     propose,
+    lambda text: not text.isascii(),
     lambda config: config.to != "keep",
 )
