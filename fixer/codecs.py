@@ -15,6 +15,12 @@ from fixer.chardata import well_formed_run
 _ENCODED: dict[str, dict[str, bytes | None]] = {}
 
 
+def ensure_codec(codec: str) -> None:
+    """Register ftfy's ``sloppy-`` codecs the first time one is needed."""
+    if codec.startswith("sloppy-"):
+        import ftfy.bad_codecs  # noqa: F401
+
+
 def encode_char(char: str, codec: str) -> bytes | None:
     """*char* encoded with *codec* (cached), or None when the codec has no such character.
 
@@ -24,8 +30,7 @@ def encode_char(char: str, codec: str) -> bytes | None:
     try:
         return table[char]
     except KeyError:
-        if codec.startswith("sloppy-"):
-            import ftfy.bad_codecs  # noqa: F401  (registers ftfy's "sloppy-" codecs)
+        ensure_codec(codec)
         try:
             encoded: bytes | None = None if char == "\ufffd" else char.encode(codec)
         except UnicodeEncodeError:

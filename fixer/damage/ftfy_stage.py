@@ -9,6 +9,7 @@ touch clean text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,6 @@ from fixer.chardata import CJK_CLASS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
 from fixer.explain import diff_edits
-from fixer.fastpath import lines_matching
 
 if TYPE_CHECKING:
     import ftfy
@@ -54,6 +54,8 @@ _NOT_FTFY_MATERIAL = (
 )
 #: One character of what ftfy's repairs work on.
 _FTFY_MATERIAL = re.compile(f"[^{_NOT_FTFY_MATERIAL}]")
+#: The longest match of ftfy's badness patterns (``[a-z]\\s?[ÃÂ][ ]``).
+BADNESS_REACH = 4
 #: What ftfy's C1-control and surrogate fixes act on.
 _C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
 
@@ -73,10 +75,34 @@ def _line_needs_ftfy(line: str) -> bool:
 
 
 def might_apply(text: str) -> bool:
-    """Would ftfy's encoding repairs act on some line of *text*?"""
-    return needs_ftfy(text) and any(
-        _line_needs_ftfy(line) for line in lines_matching(text, _FTFY_MATERIAL)
-    )
+    """Would ftfy's encoding repairs act on some line of *text*?
+
+    ftfy's badness patterns are at most BADNESS_REACH characters long and every
+    one holds a character of its material, so only the text around those
+    characters is tested.
+    """
+    if not needs_ftfy(text):
+        return False
+    if _C1_OR_SURROGATE.search(text):
+        return True
+    from ftfy.badness import is_bad
+
+    return any(is_bad(text[start:end]) for start, end in _material_windows(text))
+
+
+def _material_windows(text: str) -> Iterator[tuple[int, int]]:
+    """Spans around runs of ftfy material, BADNESS_REACH - 1 characters wider each side."""
+    margin = BADNESS_REACH - 1
+    window: list[int] | None = None
+    for match in _FTFY_MATERIAL.finditer(text):
+        if window is not None and match.start() - margin <= window[1]:
+            window[1] = match.end() + margin
+            continue
+        if window is not None:
+            yield window[0], window[1]
+        window = [max(0, match.start() - margin), match.end() + margin]
+    if window is not None:
+        yield window[0], window[1]
 
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:

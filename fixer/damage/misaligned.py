@@ -33,7 +33,7 @@ from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
 from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
-from fixer.fastpath import is_suspicious, line_bounds, lines_matching
+from fixer.fastpath import is_suspicious, line_bounds
 
 #: Replacement marks a decoder leaves for an orphan lead byte.
 ORPHAN_MARKS = "?\ufffd"
@@ -71,6 +71,8 @@ MARK_GLUED_TO_ASCII = re.compile(f"[{ORPHAN_MARKS}][!-~]")
 #: An annotation-shaped group: the character before it decides whether it is debris.
 _ANNOTATION = re.compile(f"(.)\\(([{PINYIN_LETTERS}]{{1,6}})\\)")
 _PINYIN_GROUP = re.compile(f"([{PINYIN_LETTERS}]{{1,6}})\\)")
+#: The group of an annotation with its opening parenthesis (a literal to scan for).
+_PARENTHESISED_GROUP = re.compile(f"\\([{PINYIN_LETTERS}]{{1,6}}\\)")
 _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[ />]")
 _PAIRS = {"”": "“", "’": "‘", "）": "（", "」": "「", "』": "『", "》": "《", "】": "【"}
 #: Tag tails (``/p>``) with no ``<``: malformed markup a lost byte leaves behind.
@@ -670,19 +672,28 @@ def might_apply(text: str) -> bool:
     """Does a line hold an orphan mark with damage around it to search?"""
     if "?" not in text and "\ufffd" not in text:
         return False
-    lines = lines_matching(text, _MARK) if "(" in text else _lines_with_mark_sites(text)
-    return any(_worth_searching(line) and _windows(line) for line in lines)
+    return any(_worth_searching(line) and _windows(line) for line in _lines_with_sites(text))
 
 
-def _lines_with_mark_sites(text: str) -> Iterator[str]:
-    """Lines holding a mark with non-ASCII text within SITE_REACH (the sites without pinyin)."""
-    end = -1
+def _lines_with_sites(text: str) -> Iterator[str]:
+    """Lines that may hold a site: a mark with non-ASCII text within SITE_REACH, or a mark
+    and an annotation-shaped group (each line once)."""
+    starts: set[int] = set()
     for match in _MARK.finditer(text):
         index = match.start()
-        if index <= end or text[max(0, index - SITE_REACH) : index + SITE_REACH + 1].isascii():
+        if text[max(0, index - SITE_REACH) : index + SITE_REACH + 1].isascii():
             continue
         start, end = line_bounds(text, index)
-        yield text[start:end]
+        if start not in starts:
+            starts.add(start)
+            yield text[start:end]
+    if "(" not in text:
+        return
+    for match in _PARENTHESISED_GROUP.finditer(text):
+        start, end = line_bounds(text, match.start())
+        if start not in starts and _MARK.search(text, start, end):
+            starts.add(start)
+            yield text[start:end]
 
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:

@@ -16,7 +16,7 @@ import re
 
 from fixer import lm
 from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, WESTERN_CODECS
-from fixer.codecs import decode_runs
+from fixer.codecs import decode_runs, ensure_codec
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal, resolve_overlaps
 from fixer.fastpath import UTF8_AS_WESTERN, cluster_windows, is_suspicious, suspicious_cluster
@@ -62,9 +62,15 @@ _WESTERN_PAIR = re.compile(
 _CJK_READINGS = tuple(
     (wrong, true) for wrong, true in MOJIBAKE_PAIRS if wrong not in WESTERN_CODECS
 )
-#: Two UTF-8 multi-byte sequences with at most ASCII between them: what a candidate of
-#: MIN_CJK_CHARS characters needs in the re-encoded bytes (a fast test before decode_runs).
-_TWO_UTF8_SEQUENCES = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+[\x20-\x7e]*[\xc2-\xf4][\x80-\xbf]")
+#: What a candidate worth scoring needs in the re-encoded bytes (a fast test before
+#: decode_runs): two UTF-8 sequences of three or four bytes (CJK characters), or two of
+#: the sequences of Western high characters, in one well-formed run.
+_UTF8_LONG = rb"(?:[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})"
+_UTF8_HIGH = rb"(?:[\xc2-\xcb][\x80-\xbf]|\xe2[\x80-\x84][\x80-\xbf])"
+_UTF8_ANY = rb"(?:[\x20-\x7e]|[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2})*"
+_TWO_UTF8_SEQUENCES = re.compile(
+    _UTF8_LONG + _UTF8_ANY + _UTF8_LONG + b"|" + _UTF8_HIGH + _UTF8_ANY + _UTF8_HIGH
+)
 #: Characters of context the gate decodes on each side of a cluster of rare characters.
 GATE_MARGIN = 4
 
@@ -144,7 +150,49 @@ def _required_gain(candidate: str, strong: bool = False) -> float:
     return MIN_GAIN + max(0, SHORT_SPAN - scored) * 3.0
 
 
+def _whole_line_reading(line: str, line_start: int) -> tuple[float, Proposal] | None:
+    """The line read back in one piece, when exactly one codec pair reads all of it.
+
+    A document damaged throughout is damaged line by line: the whole line then
+    encodes with the wrong decoder and decodes strictly in the true encoding,
+    two C-speed calls instead of a search over spans.  Taken only when a single
+    pair gives a plausible, clearly better line; otherwise (several readings,
+    or a layer below well-formed UTF-8) the span search decides.
+    """
+    body = line.rstrip("\r\n")
+    readings: dict[str, tuple[str, str]] = {}  # decoded line: first pair that reads it
+    for wrong, true in MOJIBAKE_PAIRS:
+        ensure_codec(wrong)
+        try:
+            decoded = body.encode(wrong).decode(true)
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if decoded == body or decoded in readings:
+            continue
+        if _plausible(decoded):
+            readings[decoded] = (wrong, true)
+        elif wrong in WESTERN_CODECS and true == "utf-8":
+            # Well-formed UTF-8 that is not yet text: another layer, for the span search.
+            return None
+    if len(readings) != 1:
+        return None
+    [(decoded, (wrong, true))] = readings.items()
+    gain = _context_gain(body, 0, len(body), decoded)
+    strong = wrong in WESTERN_CODECS and true == "utf-8"
+    if gain < _required_gain(decoded, strong=strong):
+        return None
+    label = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
+    confidence = min(1.0, gain / (4 * MIN_GAIN))
+    proposal = Proposal(
+        line_start, line_start + len(body), decoded, f"mojibake: {label}", confidence
+    )
+    return gain, proposal
+
+
 def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
+    whole = _whole_line_reading(line, line_start)
+    if whole is not None:
+        return [whole]
     ranked: list[tuple[float, Proposal]] = []
     has_western = _WESTERN_HIGH.search(line) is not None
     has_cjk = any(lm.is_cjk(char) for char in line)

@@ -19,6 +19,9 @@ from fixer.damage.base import DamageClass, Proposal
 
 #: A Han character followed by one parenthesised syllable.
 ANNOTATION = re.compile(f"([{HAN_CLASS}])\\(([{PINYIN_LETTERS}]{{1,6}})\\)")
+#: An annotation's group, found fast from its parenthesis, and the Han character before it.
+_GROUP = re.compile(f"\\([{PINYIN_LETTERS}]{{1,6}}\\)")
+_HAN = re.compile(f"[{HAN_CLASS}]")
 #: The end of a tone-marked annotation, found fast: its tone mark starts the match.
 _TONED_GROUP = re.compile(f"[{PINYIN_TONE_MARKS}][{PINYIN_LETTERS}]{{0,5}}\\)")
 #: Document-level evidence needed before any annotation is removed.  A converter
@@ -75,7 +78,11 @@ def might_apply(text: str) -> bool:
     """Do the annotations in *text* form a machine pattern?"""
     if "(" not in text or len(_TONED_GROUP.findall(text)) < MIN_TONED:
         return False
-    annotated = {match.group(1) for match in ANNOTATION.finditer(text)}
+    annotated = {
+        text[match.start() - 1]
+        for match in _GROUP.finditer(text, 1)
+        if _HAN.match(text, match.start() - 1)
+    }
     return len(annotated) >= MIN_DISTINCT_CHARS and bool(annotation_pattern_holds(text))
 
 
