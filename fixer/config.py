@@ -8,10 +8,9 @@ nearest ``pyproject.toml`` (see :func:`load_pyproject_settings`).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any, NamedTuple
-
-import tomllib
 
 #: Script targets accepted by ``--to``.
 SCRIPT_TARGETS = ("keep", "hans", "hant", "tw", "twp", "hk", "auto")
@@ -81,6 +80,10 @@ def load_pyproject_settings(start: Path) -> dict[str, Any]:
     path = find_pyproject(start)
     if path is None:
         return {}
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)

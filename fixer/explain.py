@@ -9,7 +9,6 @@ it on the original input and must give the same output as the repair did.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -119,6 +118,8 @@ def diff_edits(before: str, after: str, reason: str) -> list[Edit]:
             if old != new:
                 edits.extend(_char_edits(old, new, line_starts[index], reason))
         return edits
+    import difflib
+
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -131,6 +132,8 @@ def diff_edits(before: str, after: str, reason: str) -> list[Edit]:
 
 def _char_edits(old: str, new: str, base: int, reason: str) -> list[Edit]:
     """Character-level edits turning *old* (which starts at *base*) into *new*."""
+    import difflib
+
     chars = difflib.SequenceMatcher(None, old, new, autojunk=False)
     return [
         Edit(base + a1, base + a2, new[b1:b2], reason)

@@ -24,7 +24,6 @@ import errno
 import fnmatch
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -458,7 +457,7 @@ def binary_reason(data: bytes) -> str | None:
 
 def _temp_name(name: str) -> str:
     """TEMP_PREFIX + name + "." + random hex, shortened to fit a file-name limit."""
-    token = secrets.token_hex(_TEMP_TOKEN_HEX // 2)
+    token = os.urandom(_TEMP_TOKEN_HEX // 2).hex()
     budget = _NAME_MAX - len(TEMP_PREFIX) - 1 - len(token)
     encoded = os.fsencode(name)
     if len(encoded) > budget:
