@@ -111,16 +111,14 @@ def _utf8_length(lead: int) -> int:
 @cache
 def _rejects(codec: str) -> tuple[frozenset[tuple[int, int]], frozenset[int], frozenset[int]]:
     """Bytes *codec* replaces alone: (byte, next byte) pairs, bytes at the end, bytes before any."""
-    pairs: set[tuple[int, int]] = set()
-    for first in range(0x80, 0x100):
-        for second in range(0x100):
-            data = bytes((first, second)) + b"AA"
-            try:
-                rest = data[1:].decode(codec, "replace")
-            except UnicodeDecodeError:  # pragma: no cover - "replace" never raises
-                continue
-            if data.decode(codec, "replace") == REPLACEMENT + rest:
-                pairs.add((first, second))
+    tails = [bytes((second,)) + b"AA" for second in range(0x100)]
+    alone = [REPLACEMENT + tail.decode(codec, "replace") for tail in tails]
+    pairs = {
+        (first, second)
+        for first in range(0x80, 0x100)
+        for second, tail in enumerate(tails)
+        if (bytes((first,)) + tail).decode(codec, "replace") == alone[second]
+    }
     at_end = frozenset(
         byte
         for byte in range(0x80, 0x100)
