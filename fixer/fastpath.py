@@ -15,7 +15,7 @@ lines that hold a pattern.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 from fixer import lm
@@ -42,7 +42,7 @@ def _suspicious_pattern() -> re.Pattern[str]:
 
 
 @cache
-def _cluster_pattern() -> re.Pattern[str]:
+def cluster_pattern() -> re.Pattern[str]:
     char = _suspicious_pattern().pattern
     return re.compile(f"{char}(?:[\\s\\S]{{0,{CLUSTER_REACH - 1}}}{char})+")
 
@@ -64,13 +64,13 @@ def suspicious_cluster(text: str) -> bool:
         return False
     if UTF8_AS_WESTERN.search(text):
         return True
-    return _cluster_pattern().search(text) is not None
+    return cluster_pattern().search(text) is not None
 
 
 def cluster_windows(text: str, margin: int) -> list[tuple[int, int]]:
     """Spans of *text* around each cluster of suspicious characters, *margin* wider each side."""
     windows: list[tuple[int, int]] = []
-    for match in _cluster_pattern().finditer(text):
+    for match in cluster_pattern().finditer(text):
         start, end = max(0, match.start() - margin), min(len(text), match.end() + margin)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
@@ -85,13 +85,20 @@ def line_bounds(text: str, index: int) -> tuple[int, int]:
     return text.rfind("\n", 0, index) + 1, len(text) if end == -1 else end
 
 
-def lines_matching(text: str, pattern: re.Pattern[str]) -> Iterator[str]:
-    """Each line of *text* (split on ``\\n``, without it) holding a match of *pattern*, once."""
-    end = -1
-    for match in pattern.finditer(text):
-        if match.start() > end:
-            start, end = line_bounds(text, match.start())
-            yield text[start:end]
+def lines_matching(text: str, *patterns: re.Pattern[str]) -> Iterator[tuple[int, str]]:
+    """(offset, line) of each line of *text* holding a match of one of *patterns*, once and
+    in order; lines split after ``\\n`` and keep it."""
+    return lines_at(
+        text, (match.start() for pattern in patterns for match in pattern.finditer(text))
+    )
+
+
+def lines_at(text: str, indices: Iterable[int]) -> Iterator[tuple[int, str]]:
+    """(offset, line) of each line of *text* holding one of *indices*, once and in order."""
+    starts = {text.rfind("\n", 0, index) + 1 for index in indices}
+    for start in sorted(starts):
+        end = text.find("\n", start)
+        yield start, text[start : len(text) if end == -1 else end + 1]
 
 
 def nothing_to_repair(text: str, config: FixerConfig) -> bool:

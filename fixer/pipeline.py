@@ -19,11 +19,14 @@ class Repair(NamedTuple):
 
     text: the repaired text.  steps: the plan that turns the input into it.
     reports: findings that are only reported (lost data), in input offsets.
+    settled: the last pass over ``text`` changed nothing, so repairing ``text``
+    again is known to change nothing (False when MAX_PASSES ran out first).
     """
 
     text: str
     steps: list[Step]
     reports: list[Finding]
+    settled: bool = True
 
 
 def original_span(steps: list[Step], upto: int, start: int, end: int) -> tuple[int, int]:
@@ -49,10 +52,12 @@ def repair(text: str, config: FixerConfig) -> Repair:
     reports: list[tuple[int, Finding]] = []
     if nothing_to_repair(text, config):
         return Repair(text, steps, [])
+    settled = False
     for _ in range(MAX_PASSES):
         before = len(steps)
         text = _one_pass(text, config, steps, reports)
         if len(steps) == before:
+            settled = True
             break
     findings = []
     seen = set()
@@ -62,7 +67,7 @@ def repair(text: str, config: FixerConfig) -> Repair:
             continue
         seen.add((finding.kind, start, end))
         findings.append(finding._replace(start=start, end=end))
-    return Repair(text, steps, findings)
+    return Repair(text, steps, findings, settled)
 
 
 def _one_pass(

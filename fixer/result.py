@@ -59,9 +59,19 @@ class Result(NamedTuple):
 
 
 def verify(
-    original: str, repaired: str, steps: list[Step], config: FixerConfig, output_encoding: str
+    original: str,
+    repaired: str,
+    steps: list[Step],
+    config: FixerConfig,
+    output_encoding: str,
+    settled: bool = False,
 ) -> Verification:
-    """Check a repair before it is written (round-trip, idempotence, nothing left, accounting)."""
+    """Check a repair before it is written (round-trip, idempotence, nothing left, accounting).
+
+    *settled*: the repair's own last pass ran over *repaired* and changed nothing.
+    Repair is deterministic, so that pass was the second repair; only an
+    unsettled repair (its passes ran out) is repaired once more here.
+    """
     problems = []
     try:
         if apply_plan(original, steps) != repaired:
@@ -76,8 +86,8 @@ def verify(
             problems.append(f"does not round-trip through {output_encoding}")
     except UnicodeError as error:
         problems.append(f"cannot be encoded as {output_encoding}: {error.reason}")
-    again = repair(repaired, config)
-    if again.text != repaired:
+    again = None if settled else repair(repaired, config)
+    if again is not None and again.text != repaired:
         kinds = ", ".join(sorted({step.kind for step in again.steps}))
         problems.append(f"a second repair changes it again ({kinds})")
     return Verification(not problems, tuple(problems))
@@ -120,7 +130,9 @@ def fix_bytes(data: bytes, config: FixerConfig) -> Result:
         label = "lines in " + decoded.encoding if decoded.mixed else decoded.encoding
         message = f"{label} file, written as {output_encoding}"
         findings.insert(0, Finding("encoding", 0, 0, "", message, decoded.confidence, True))
-    verification = verify(decoded.text, repaired.text, repaired.steps, config, output_encoding)
+    verification = verify(
+        decoded.text, repaired.text, repaired.steps, config, output_encoding, repaired.settled
+    )
     output: bytes | None = None
     if verification.ok:
         bom = decoded.bom if output_encoding in UNICODE_ENCODINGS else b""

@@ -121,3 +121,31 @@ def test_diff_steps_replay(before: str, after: str) -> None:
     steps = diff_steps("script", before, after, "test")
     assert fixer.apply_plan(before, steps) == after
     assert all(step.before != step.after for step in steps)
+
+
+def test_repair_that_settles_is_idempotent() -> None:
+    from fixer.config import FixerConfig
+    from fixer.pipeline import repair
+
+    first = repair(f"{MOJIBAKE}\n第二行\n", FixerConfig())
+    assert first.settled and first.steps
+    assert repair(first.text, FixerConfig()).text == first.text
+
+
+def test_repair_that_never_settles_fails_verification(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A class that changes its own output again is caught, and nothing is written."""
+    from fixer import damage, pipeline
+    from fixer.damage.base import DamageClass, Proposal
+
+    def grow(text: str, config: object) -> list[Proposal]:
+        index = text.find("行")
+        return [Proposal(index, index + 1, "行行", "test: grows", 1.0)] if index >= 0 else []
+
+    rogue = DamageClass("punct-width", "grows every pass", grow, lambda text: "行" in text)
+    monkeypatch.setattr(pipeline, "DAMAGE_CLASSES", (rogue,))
+    monkeypatch.setattr(damage, "DAMAGE_CLASSES", (rogue,))
+    data = "第二行\n".encode()
+    result = fixer.fix_bytes(data)
+    assert not result.verification.ok
+    assert any("second repair" in problem for problem in result.verification.problems)
+    assert result.output is None

@@ -113,7 +113,8 @@ def test_cluster_windows_cover_each_cluster_with_margin() -> None:
 def test_lines_matching_yields_each_line_once() -> None:
     import re
 
-    assert list(lines_matching("a?b?\nc\n?d", re.compile(r"\?"))) == ["a?b?", "?d"]
+    found = lines_matching("a?b?\nc\n?d", re.compile(r"\?"), re.compile("d"))
+    assert list(found) == [(0, "a?b?\n"), (7, "?d")]
 
 
 def test_clean_files_with_rare_characters_load_nothing_heavy(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from fixer.chardata import CJK_CLASS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
 from fixer.explain import diff_edits
+from fixer.fastpath import lines_at
 
 if TYPE_CHECKING:
     import ftfy
@@ -65,29 +66,24 @@ def needs_ftfy(text: str) -> bool:
     return not text.isascii() and _FTFY_MATERIAL.search(text) is not None
 
 
-def _line_needs_ftfy(line: str) -> bool:
-    """ftfy's own gates for the repairs fixer keeps: its badness test, C1 controls, surrogates."""
-    if not needs_ftfy(line):
-        return False
-    from ftfy.badness import is_bad
-
-    return is_bad(line) or _C1_OR_SURROGATE.search(line) is not None
-
-
-def might_apply(text: str) -> bool:
-    """Would ftfy's encoding repairs act on some line of *text*?
+def _bad_spots(text: str) -> Iterator[int]:
+    """Where ftfy's own gates for the repairs fixer keeps would act: its badness test, C1
+    controls, surrogates.
 
     ftfy's badness patterns are at most BADNESS_REACH characters long and every
     one holds a character of its material, so only the text around those
     characters is tested.
     """
-    if not needs_ftfy(text):
-        return False
-    if _C1_OR_SURROGATE.search(text):
-        return True
     from ftfy.badness import is_bad
 
-    return any(is_bad(text[start:end]) for start, end in _material_windows(text))
+    for start, end in _material_windows(text):
+        if _C1_OR_SURROGATE.search(text, start, end) or is_bad(text[start:end]):
+            yield start
+
+
+def might_apply(text: str) -> bool:
+    """Would ftfy's encoding repairs act on some line of *text*?"""
+    return needs_ftfy(text) and next(_bad_spots(text), None) is not None
 
 
 def _material_windows(text: str) -> Iterator[tuple[int, int]]:
@@ -112,18 +108,12 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     import ftfy
 
     proposals: list[Proposal] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        if _line_needs_ftfy(line):
-            fixed = ftfy.fix_text(line, cjk_safe_ftfy())
-            if fixed != line:
-                proposals.extend(
-                    Proposal(
-                        offset + e.start, offset + e.end, e.after, "mojibake: repaired by ftfy", 0.9
-                    )
-                    for e in diff_edits(line, fixed, "ftfy")
-                )
-        offset += len(line)
+    for offset, line in lines_at(text, _bad_spots(text)):
+        fixed = ftfy.fix_text(line, cjk_safe_ftfy())
+        proposals.extend(
+            Proposal(offset + e.start, offset + e.end, e.after, "mojibake: repaired by ftfy", 0.9)
+            for e in diff_edits(line, fixed, "ftfy")
+        )
     return proposals
 
 

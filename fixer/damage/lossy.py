@@ -632,7 +632,7 @@ def _worth_searching(line: str) -> bool:
 def might_apply(text: str) -> bool:
     """Does a line hold a replacement mark among rare characters?"""
     return _has_marks(text) and any(
-        _worth_searching(line) for line in lines_matching(text, _MARK_SITE)
+        _worth_searching(line) for _, line in lines_matching(text, _MARK_SITE)
     )
 
 
@@ -641,11 +641,9 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     if not _has_marks(text):
         return []
     proposals: list[Proposal] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
+    for offset, line in lines_matching(text, _MARK_SITE):
         if _worth_searching(line):
             proposals.extend(_line_proposals(line, offset))
-        offset += len(line)
     return proposals
 
 

@@ -33,7 +33,7 @@ from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
 from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
-from fixer.fastpath import is_suspicious, line_bounds
+from fixer.fastpath import is_suspicious, line_bounds, lines_matching
 
 #: Replacement marks a decoder leaves for an orphan lead byte.
 ORPHAN_MARKS = "?\ufffd"
@@ -701,11 +701,9 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     if "?" not in text and "\ufffd" not in text:
         return []
     proposals: list[Proposal] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
+    for offset, line in lines_matching(text, _MARK):
         if _worth_searching(line):
             proposals.extend(_line_proposals(line, offset))
-        offset += len(line)
     if proposals and "(" in text:
         proposals = _reannotate(text, proposals)
     return proposals

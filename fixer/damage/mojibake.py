@@ -13,13 +13,14 @@ more probable than what is there.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from fixer import lm
 from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, WESTERN_CODECS
 from fixer.codecs import decode_runs, ensure_codec
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal, resolve_overlaps
-from fixer.fastpath import UTF8_AS_WESTERN, cluster_windows, is_suspicious, suspicious_cluster
+from fixer.fastpath import UTF8_AS_WESTERN, cluster_windows, is_suspicious, lines_at
 
 #: Minimum gain in log-likelihood (natural log) a candidate must bring.
 MIN_GAIN = 6.0
@@ -306,28 +307,27 @@ def might_apply(text: str) -> bool:
     CJK read as a Western codec shows high Latin-1 characters side by side;
     UTF-8 read as a CJK codec re-encodes, around some cluster, to well-formed UTF-8.
     """
-    if not is_suspicious(text):
-        return False
-    if UTF8_AS_WESTERN.search(text):
-        return True
+    return is_suspicious(text) and next(_spots(text), None) is not None
+
+
+def _spots(text: str) -> Iterator[int]:
+    """Positions in the lines where mojibake may be (those lines are searched)."""
+    for match in UTF8_AS_WESTERN.finditer(text):
+        yield match.start()
     for start, end in cluster_windows(text, GATE_MARGIN):
         window = text[start:end]
         if _WESTERN_PAIR.search(window) or _decodes_as_cjk(window):
-            return True
-    return False
+            yield start  # and every other line the window reaches
+            yield from (start + index + 1 for index, char in enumerate(window) if char == "\n")
 
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
     """Propose a decode for every mojibake span the model is confident about."""
     if not is_suspicious(text):
         return []
-    per_line: list[list[tuple[float, Proposal]]] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        if suspicious_cluster(line) and might_apply(line):
-            per_line.append(_line_proposals(line, offset))
-        offset += len(line)
-    everything = [item for ranked in per_line for item in ranked]
+    everything: list[tuple[float, Proposal]] = []
+    for offset, line in lines_at(text, _spots(text)):
+        everything.extend(_line_proposals(line, offset))
     if not everything:
         return []
     favoured = _favour_dominant_reading(everything)

@@ -66,10 +66,10 @@ def annotation_pattern_holds(text: str) -> set[str]:
     toned = sum(1 for m in matches if any(c in PINYIN_TONE_MARKS for c in m.group(2)))
     if toned < max(MIN_TONED, 0.7 * len(matches)):
         return set()
-    consistent = set()
-    for char, count in annotated.items():
-        if count / text.count(char) >= MIN_CONSISTENCY:
-            consistent.add(char)
+    occurrences = Counter(re.findall(f"[{re.escape(''.join(annotated))}]", text))
+    consistent = {
+        char for char, count in annotated.items() if count / occurrences[char] >= MIN_CONSISTENCY
+    }
     covered = sum(annotated[char] for char in consistent)
     return consistent if covered >= 0.8 * len(matches) else set()
 
