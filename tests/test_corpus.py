@@ -66,8 +66,8 @@ SHOW_FAILURES = 5
 FLOORS: dict[str, float] = {
     "misaligned": 0.60,
     "misaligned-big5": 0.88,
-    "lossy-fffd": 0.035,
-    "lossy-question": 0.045,
+    "lossy-fffd": 0.022,
+    "lossy-question": 0.03,
 }
 
 
