@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 #: Script targets accepted by ``--to``.
 SCRIPT_TARGETS = ("keep", "hans", "hant", "tw", "twp", "hk", "auto")
 #: Files larger than this are repaired in chunks that split on line boundaries.
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 4 * 1024 * 1024
 #: Punctuation policies accepted by ``--punct``.
 PUNCT_POLICIES = ("keep", "cjk")
 
