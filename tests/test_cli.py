@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from fixer.cli import cli
+from tests.conftest import check_in_fresh_process
 
 MOJIBAKE = "数据库连接失败了".encode().decode("gbk")
 REPAIRED = "数据库连接失败了"
@@ -153,21 +154,8 @@ def test_legacy_file_written_as_utf8_unless_kept(tmp_path: Path) -> None:
 
 def test_check_of_clean_files_loads_nothing_heavy(tmp_path: Path) -> None:
     """A hook run over clean files must not import ftfy or OpenCC nor load the model."""
-    import subprocess
-    import sys
-
     for index in range(5):
         (tmp_path / f"f{index}.md").write_text(
             f"# 标题 {index}\n\n正常的中文内容，没有问题吗?\nprint('ok')\n", encoding="utf-8"
         )
-    probe = (
-        "import sys; from click.testing import CliRunner; from fixer.cli import cli; "
-        "from fixer import lm; "
-        "result = CliRunner().invoke(cli, ['check', '--jobs', '1', sys.argv[1]]); "
-        "print(result.exit_code, 'ftfy' in sys.modules, 'opencc' in sys.modules, "
-        "lm._load_model.cache_info().currsize)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True
-    )
-    assert out.stdout.split() == ["0", "False", "False", "0"]
+    assert check_in_fresh_process(tmp_path) == {"exit": 0, "loaded": [], "model": False}

@@ -4,8 +4,6 @@ text passes every gate without loading anything heavy, and damaged text never sl
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ import pytest
 from fixer.config import FixerConfig, make_config
 from fixer.damage import DAMAGE_CLASSES, DamageClass, lossy, misaligned, mojibake, pinyin
 from fixer.fastpath import cluster_windows, lines_matching, nothing_to_repair
+from tests.conftest import check_in_fresh_process
 
 CASES_DIR = Path(__file__).resolve().parents[1] / "corpus" / "cases"
 #: Corpus classes whose damaged text is clean text (it must come back unchanged).
@@ -122,17 +121,10 @@ def test_clean_files_with_rare_characters_load_nothing_heavy(tmp_path: Path) -> 
     for case in CASES:
         if case["class"] in CLEAN_CLASSES:
             (tmp_path / f"{case['id']}.txt").write_text(case["damaged"], encoding="utf-8")
-    probe = (
-        "import sys; from click.testing import CliRunner; from fixer.cli import cli; "
-        "from fixer import lm; "
-        "result = CliRunner().invoke(cli, ['check', '--jobs', '1', sys.argv[1]]); "
-        "print(result.exit_code, 'opencc' in sys.modules, 'pypinyin' in sys.modules, "
-        "lm._load_model.cache_info().currsize)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True
-    )
-    assert out.stdout.split() == ["0", "False", "False", "0"]
+    outcome = check_in_fresh_process(tmp_path)
+    assert outcome["exit"] == 0
+    assert not outcome["model"]
+    assert "opencc" not in outcome["loaded"] and "pypinyin" not in outcome["loaded"]
 
 
 def test_fast_path_respects_conversion_settings() -> None:
