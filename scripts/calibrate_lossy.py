@@ -79,6 +79,7 @@ def main() -> None:
     strictest: list[str] | None = None
     for margin in (float(value) for value in args.margins.split(",")):
         lossy.MIN_MARGIN = margin
+        lossy.forget_searched_lines()
         outputs = [fixer.fix_text(damaged) for damaged, _ in cases]
         errors = [levenshtein(out, clean) for out, (_, clean) in zip(outputs, cases, strict=True)]
         cer = sum(errors) / sum(len(clean) for _, clean in cases)

@@ -149,3 +149,27 @@ def test_repair_that_never_settles_fails_verification(monkeypatch: pytest.Monkey
     assert not result.verification.ok
     assert any("second repair" in problem for problem in result.verification.problems)
     assert result.output is None
+
+
+def test_line_memo_remembers_lines_and_shifts_offsets() -> None:
+    from fixer.damage.base import LineMemo, Proposal
+
+    calls: list[str] = []
+
+    def search(line: str) -> list[Proposal]:
+        calls.append(line)
+        index = line.find("x")
+        return [Proposal(index, index + 1, "y", "test", 1.0)] if index >= 0 else []
+
+    memo = LineMemo(search, size=2, longest=10)
+    assert memo("axb\n", 0)[0][:3] == (1, 2, "y")
+    assert memo("axb\n", 100)[0][:3] == (101, 102, "y")  # remembered, shifted
+    assert calls == ["axb\n"]
+    memo("c\n", 0)
+    memo("d\n", 0)  # evicts the oldest line
+    memo("axb\n", 0)
+    assert calls == ["axb\n", "c\n", "d\n", "axb\n"]
+    long_line = "x" * 20
+    memo(long_line, 0)
+    memo(long_line, 0)
+    assert calls.count(long_line) == 2  # too long to remember

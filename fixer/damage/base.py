@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from fixer.config import FixerConfig
 
@@ -34,6 +35,49 @@ class DamageClass(NamedTuple):
     propose: Callable[[str, FixerConfig], list[Proposal]]
     might_apply: Callable[[str], bool]
     applies: Callable[[FixerConfig], bool] = lambda config: True
+
+
+class LineMemo:
+    """A per-line search, remembered for lines it has seen.
+
+    Repair runs to a fixed point, so every line a class searched is searched
+    again on the next pass, and again when a verification repairs the output;
+    lines no repair touched give the same answer.  *search* maps a line to
+    proposals, or ranked ``(score, Proposal)`` pairs, at offsets within the line.
+    Lines longer than *longest* characters are searched without being remembered.
+    """
+
+    def __init__(
+        self, search: Callable[[str], list[Any]], size: int = 2048, longest: int = 4096
+    ) -> None:
+        self.search = search
+        self.size = size
+        self.longest = longest
+        self.seen: OrderedDict[str, list[Any]] = OrderedDict()
+
+    def clear(self) -> None:
+        """Forget every line (after changing a setting the search depends on)."""
+        self.seen.clear()
+
+    def __call__(self, line: str, offset: int) -> list[Any]:
+        """The search's results for *line*, which starts at *offset* in its text."""
+        found = self.seen.get(line)
+        if found is None:
+            found = self.search(line)
+            if len(line) <= self.longest:
+                self.seen[line] = found
+                if len(self.seen) > self.size:
+                    self.seen.popitem(last=False)
+        else:
+            self.seen.move_to_end(line)
+        return [_shifted(item, offset) for item in found]
+
+
+def _shifted(item: Any, offset: int) -> Any:
+    if isinstance(item, Proposal):
+        return item._replace(start=item.start + offset, end=item.end + offset)
+    score, proposal = item
+    return score, _shifted(proposal, offset)
 
 
 def resolve_overlaps(proposals: list[tuple[float, Proposal]]) -> list[Proposal]:

@@ -34,7 +34,7 @@ from fixer import lm
 from fixer.chardata import CJK_PUNCTUATION, CODEC_FAMILIES, CODEC_LABELS
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
-from fixer.damage.base import DamageClass, Proposal
+from fixer.damage.base import DamageClass, LineMemo, Proposal
 from fixer.fastpath import is_suspicious, lines_matching
 
 #: Decoders whose replacement marks are searched, each with its own rejection rules.
@@ -593,7 +593,7 @@ def _trim(start: int, before: str, after: str) -> tuple[int, int, str]:
     return start + head, start + len(before) - tail, after[head : len(after) - tail]
 
 
-def _line_proposals(line: str, line_start: int) -> list[Proposal]:
+def _search_line(line: str) -> list[Proposal]:
     """Repairs of one line, all read with the one wrong decoder that explains the line best."""
     best: tuple[float, list[Proposal]] | None = None
     for codec in LOSSY_DECODERS:
@@ -615,12 +615,18 @@ def _line_proposals(line: str, line_start: int) -> list[Proposal]:
                 else min(1.0, repair.worst_margin / (3 * MIN_MARGIN))
             )
             total += repair.path_gain
-            proposals.append(
-                Proposal(line_start + start, line_start + end, after, message, confidence)
-            )
+            proposals.append(Proposal(start, end, after, message, confidence))
         if proposals and (best is None or total > best[0]):
             best = (total, proposals)
     return best[1] if best else []
+
+
+_line_proposals = LineMemo(_search_line)
+
+
+def forget_searched_lines() -> None:
+    """Search every line afresh (for calibration, which changes the margins between runs)."""
+    _line_proposals.clear()
 
 
 def _has_marks(text: str) -> bool:

@@ -31,7 +31,7 @@ from fixer import lm
 from fixer.chardata import DOUBLE_BYTE_LEADS, FULLWIDTH_LEAD, PINYIN_LETTERS
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
-from fixer.damage.base import DamageClass, Proposal
+from fixer.damage.base import DamageClass, LineMemo, Proposal
 from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
 from fixer.fastpath import is_suspicious, line_bounds, lines_matching
 
@@ -749,7 +749,8 @@ def _reannotate(text: str, proposals: list[Proposal]) -> list[Proposal]:
     return result
 
 
-def _line_proposals(line: str, offset: int) -> list[Proposal]:
+def _search_line(line: str) -> list[Proposal]:
+    """Repairs of the windows of one line, at offsets within it."""
     proposals: list[Proposal] = []
     body = line.rstrip("\r\n")
     line = body + "\n"  # a line end (or the end of the text) follows the last window
@@ -765,14 +766,17 @@ def _line_proposals(line: str, offset: int) -> list[Proposal]:
         for edit_start, edit_end, replacement, note in repaired.edits:
             proposals.append(
                 Proposal(
-                    offset + start + edit_start,
-                    offset + start + edit_end,
+                    start + edit_start,
+                    start + edit_end,
                     replacement,
                     f"misaligned double-byte edit: {note or 're-paired bytes'}",
                     confidence,
                 )
             )
     return proposals
+
+
+_line_proposals = LineMemo(_search_line)
 
 
 MISALIGNED = DamageClass(

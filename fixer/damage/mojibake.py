@@ -19,7 +19,7 @@ from fixer import lm
 from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, WESTERN_CODECS
 from fixer.codecs import decode_runs, ensure_codec
 from fixer.config import FixerConfig
-from fixer.damage.base import DamageClass, Proposal, resolve_overlaps
+from fixer.damage.base import DamageClass, LineMemo, Proposal, resolve_overlaps
 from fixer.fastpath import UTF8_AS_WESTERN, cluster_windows, is_suspicious, lines_at
 
 #: Minimum gain in log-likelihood (natural log) a candidate must bring.
@@ -151,7 +151,7 @@ def _required_gain(candidate: str, strong: bool = False) -> float:
     return MIN_GAIN + max(0, SHORT_SPAN - scored) * 3.0
 
 
-def _whole_line_reading(line: str, line_start: int) -> tuple[float, Proposal] | None:
+def _whole_line_reading(line: str) -> tuple[float, Proposal] | None:
     """The line read back in one piece, when exactly one codec pair reads all of it.
 
     A document damaged throughout is damaged line by line: the whole line then
@@ -184,14 +184,13 @@ def _whole_line_reading(line: str, line_start: int) -> tuple[float, Proposal] | 
         return None
     label = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
     confidence = min(1.0, gain / (4 * MIN_GAIN))
-    proposal = Proposal(
-        line_start, line_start + len(body), decoded, f"mojibake: {label}", confidence
-    )
+    proposal = Proposal(0, len(body), decoded, f"mojibake: {label}", confidence)
     return gain, proposal
 
 
-def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
-    whole = _whole_line_reading(line, line_start)
+def _search_line(line: str) -> list[tuple[float, Proposal]]:
+    """Ranked (gain, proposal) pairs for one line, at offsets within it."""
+    whole = _whole_line_reading(line)
     if whole is not None:
         return [whole]
     ranked: list[tuple[float, Proposal]] = []
@@ -232,10 +231,13 @@ def _line_proposals(line: str, line_start: int) -> list[tuple[float, Proposal]]:
             ranked.append(
                 (
                     gain,
-                    Proposal(line_start + start, line_start + end, repaired, message, confidence),
+                    Proposal(start, end, repaired, message, confidence),
                 )
             )
     return ranked
+
+
+_line_proposals = LineMemo(_search_line)
 
 
 def _favour_dominant_reading(ranked: list[tuple[float, Proposal]]) -> list[tuple[float, Proposal]]:
