@@ -103,6 +103,13 @@ _OPEN_CLASSES = frozenset(
 _ALLOWED_MARKS = frozenset(CJK_PUNCTUATION + "\u3000・〃〜※→←↑↓○●■□★☆△▲◆◇×÷°℃№")
 
 
+@cache
+def _char_decodable(char: str) -> bool:
+    """Can surviving bytes read as *char*?  Only characters CJK text holds: a Cyrillic or
+    Arabic letter there is a legacy double-byte character whose bytes happen to be UTF-8."""
+    return char.isascii() or lm.char_class(char) in _OPEN_CLASSES or char in _ALLOWED_MARKS
+
+
 def _utf8_length(lead: int) -> int:
     if lead < 0x80:
         return 1
@@ -384,6 +391,8 @@ class _Lattice:
             except UnicodeDecodeError:
                 continue
             if fills and (not _char_allowed(char) or not self._pairs_rejected(fills)):
+                continue
+            if not fills and not _char_decodable(char):
                 continue
             question = any(pos in self.segment.question_slots for pos, _ in fills)
             yield Edge(start, start + length, char, False, len(fills), question, fills)
