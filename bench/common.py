@@ -115,16 +115,24 @@ class Timing(NamedTuple):
     cpu: float
 
 
-def measure(function: Callable[[], object], runs: int, warmup: bool = False) -> Timing:
+def measure(
+    function: Callable[[], object],
+    runs: int,
+    warmup: bool = False,
+    before_each: Callable[[], object] | None = None,
+) -> Timing:
     """Median wall time and CPU time (this process) of *runs* calls of *function*.
 
-    *warmup* makes one untimed call first, so lazy loading is not timed.
+    *warmup* makes one untimed call first, so lazy loading is not timed;
+    *before_each* runs untimed before every timed call.
     """
     if warmup:
         function()
     walls: list[float] = []
     cpus: list[float] = []
     for _ in range(max(1, runs)):
+        if before_each is not None:
+            before_each()
         cpu_start = time.process_time()
         start = time.perf_counter()
         function()

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import fixer
 from fixer.damage import lossy
+from fixer.damage.base import forget_searched_lines
 from fixer.evaluation import levenshtein
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,7 +80,7 @@ def main() -> None:
     strictest: list[str] | None = None
     for margin in (float(value) for value in args.margins.split(",")):
         lossy.MIN_MARGIN = margin
-        lossy.forget_searched_lines()
+        forget_searched_lines()
         outputs = [fixer.fix_text(damaged) for damaged, _ in cases]
         errors = [levenshtein(out, clean) for out, (_, clean) in zip(outputs, cases, strict=True)]
         cer = sum(errors) / sum(len(clean) for _, clean in cases)

@@ -37,6 +37,13 @@ class DamageClass(NamedTuple):
     applies: Callable[[FixerConfig], bool] = lambda config: True
 
 
+def forget_searched_lines() -> None:
+    """Make every per-line search start afresh (after changing a setting it depends on, or
+    to time searches from cold)."""
+    for memo in _MEMOS:
+        memo.clear()
+
+
 class LineMemo:
     """A per-line search, remembered for lines it has seen.
 
@@ -54,6 +61,7 @@ class LineMemo:
         self.size = size
         self.longest = longest
         self.seen: OrderedDict[str, list[Any]] = OrderedDict()
+        _MEMOS.append(self)
 
     def clear(self) -> None:
         """Forget every line (after changing a setting the search depends on)."""
@@ -71,6 +79,9 @@ class LineMemo:
         else:
             self.seen.move_to_end(line)
         return [_shifted(item, offset) for item in found]
+
+
+_MEMOS: list[LineMemo] = []
 
 
 def _shifted(item: Any, offset: int) -> Any:

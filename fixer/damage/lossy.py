@@ -633,11 +633,6 @@ def _search_line(line: str) -> list[Proposal]:
 _line_proposals = LineMemo(_search_line)
 
 
-def forget_searched_lines() -> None:
-    """Search every line afresh (for calibration, which changes the margins between runs)."""
-    _line_proposals.clear()
-
-
 def _has_marks(text: str) -> bool:
     return REPLACEMENT in text or (QUESTION in text and not text.isascii())
 

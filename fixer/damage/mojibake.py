@@ -26,6 +26,9 @@ from fixer.fastpath import UTF8_AS_WESTERN, cluster_windows, is_suspicious, line
 MIN_GAIN = 6.0
 #: Bonus for a span read with the codec pair that explains most of the document.
 DOMINANT_BONUS = 20.0
+#: Lead over every other reading a whole-line reading needs: twice DOMINANT_BONUS, so
+#: the document's dominant reading could not have overturned it.
+WHOLE_LINE_LEAD = 2 * DOMINANT_BONUS
 #: Share of high characters in the words around a Western span that marks it as legacy CJK.
 HIGH_SHARE_OF_WORDS = 0.5
 #: High characters in runs a Western span needs before a legacy CJK reading is tried.
@@ -156,9 +159,11 @@ def _whole_line_reading(line: str) -> tuple[float, Proposal] | None:
 
     A document damaged throughout is damaged line by line: the whole line then
     encodes with the wrong decoder and decodes strictly in the true encoding,
-    two C-speed calls instead of a search over spans.  Taken only when a single
-    pair gives a plausible, clearly better line; otherwise (several readings,
-    or a layer below well-formed UTF-8) the span search decides.
+    two C-speed calls instead of a search over spans.  Taken only when one
+    plausible reading is clearly better than the line and than every other
+    reading (by WHOLE_LINE_LEAD, more than the dominant-reading bonus could
+    overturn); otherwise (close readings, or a layer below well-formed UTF-8)
+    the span search decides.
     """
     body = line.rstrip("\r\n")
     readings: dict[str, tuple[str, str]] = {}  # decoded line: first pair that reads it
@@ -175,10 +180,15 @@ def _whole_line_reading(line: str) -> tuple[float, Proposal] | None:
         elif wrong in WESTERN_CODECS and true == "utf-8":
             # Well-formed UTF-8 that is not yet text: another layer, for the span search.
             return None
-    if len(readings) != 1:
+    if not readings:
         return None
-    [(decoded, (wrong, true))] = readings.items()
-    gain = _context_gain(body, 0, len(body), decoded)
+    ranked = sorted(
+        ((_context_gain(body, 0, len(body), text), text) for text in readings), reverse=True
+    )
+    gain, decoded = ranked[0]
+    if len(ranked) > 1 and gain - ranked[1][0] < WHOLE_LINE_LEAD:
+        return None
+    wrong, true = readings[decoded]
     strong = wrong in WESTERN_CODECS and true == "utf-8"
     if gain < _required_gain(decoded, strong=strong):
         return None
