@@ -56,8 +56,8 @@ REPLACEMENT = "\ufffd"
 QUESTION = "?"
 #: A run of ``?`` with a non-ASCII character on one side (the match starts on a ``?``).
 _QUESTION_BESIDE_NON_ASCII = re.compile(r"(?<=[^\x00-\x7f])\?|\?+(?=[^\x00-\x7f])")
-#: Where lost bytes can hide: U+FFFD, or such a ``?``.
-_MARK_SITE = re.compile(f"\ufffd|{_QUESTION_BESIDE_NON_ASCII.pattern}")
+#: A replacement mark (a fast scan for the lines to look at).
+_MARK_SITE = re.compile(f"[{REPLACEMENT}{QUESTION}]")
 #: Minimum log-likelihood gain of the repaired segment over the damaged one.
 MIN_GAIN = 6.0
 #: Lead (natural log) a recovered character needs over every alternative reading.

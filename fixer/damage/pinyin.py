@@ -9,9 +9,11 @@ annotated characters are annotated consistently.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections import Counter
 from functools import cache
+from pathlib import Path
 
 from fixer.chardata import HAN_CLASS, PINYIN_LETTERS, PINYIN_TONE_MARKS
 from fixer.config import FixerConfig
@@ -36,11 +38,30 @@ MIN_CONSISTENCY = 0.6
 
 
 @cache
+def _pinyin_dict() -> dict[int, str]:
+    """pypinyin's dictionary of readings by code point.
+
+    Its module is loaded on its own: importing the pypinyin package also loads
+    a phrase dictionary and trains a word segmenter (0.2 s that neither a hook
+    nor a tree check should pay for one table).
+    """
+    spec = importlib.util.find_spec("pypinyin")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "pinyin_dict.py"
+        module_spec = importlib.util.spec_from_file_location("_pypinyin_readings", path)
+        if path.exists() and module_spec is not None and module_spec.loader is not None:
+            module = importlib.util.module_from_spec(module_spec)
+            module_spec.loader.exec_module(module)
+            return module.pinyin_dict
+    from pypinyin.pinyin_dict import pinyin_dict  # a layout this loader does not know
+
+    return pinyin_dict
+
+
+@cache
 def readings(char: str) -> frozenset[str]:
     """Tone-marked readings of *char* from pypinyin's dictionary (empty if unknown)."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    value = pinyin_dict.get(ord(char))
+    value = _pinyin_dict().get(ord(char))
     return frozenset(value.split(",")) if value else frozenset()
 
 
