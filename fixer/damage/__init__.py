@@ -18,15 +18,12 @@ from fixer.damage.script_variant import SCRIPT
 #: Damage classes in repair order.  Encoding damage comes first (it changes which
 #: characters are there): the CJK codecs before ftfy, whose partial UTF-8 decodes
 #: would otherwise break legacy CJK read as Latin-1; then debris inside the text,
-#: then optional normalisation.  Misaligned bytes before lossy decodes: a ``?`` in
-#: legacy text is an orphan byte more often than a lost UTF-8 byte (lossy still has
-#: the lines the misaligned search leaves), and U+FFFD marks the lossy class
-#: explains are left to it.
+#: then optional normalisation.
 DAMAGE_CLASSES: tuple[DamageClass, ...] = (
     MOJIBAKE,
     FTFY,
-    MISALIGNED,
     LOSSY,
+    MISALIGNED,
     PINYIN,
     LOST_DATA,
     PUNCT,

@@ -655,15 +655,6 @@ def _worth_searching(line: str) -> bool:
     )
 
 
-def explains_replacements(line: str) -> bool:
-    """Does this class repair U+FFFD marks of *line* (UTF-8 read with a legacy codec)?
-
-    The misaligned class leaves such lines to this one: a legacy decoder's U+FFFD
-    inside UTF-8 mojibake is a lost byte, not an orphan of a double-byte stream.
-    """
-    return REPLACEMENT in line and _worth_searching(line) and bool(_line_proposals(line, 0))
-
-
 def might_apply(text: str) -> bool:
     """Does a line hold a replacement mark among rare characters?"""
     return _has_marks(text) and any(

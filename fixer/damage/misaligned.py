@@ -32,7 +32,6 @@ from fixer.chardata import DOUBLE_BYTE_LEADS, FULLWIDTH_LEAD, PINYIN_LETTERS
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal
-from fixer.damage.lossy import explains_replacements
 from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
 from fixer.fastpath import is_suspicious, line_bounds, lines_matching
 
@@ -703,7 +702,7 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
         return []
     proposals: list[Proposal] = []
     for offset, line in lines_matching(text, _MARK):
-        if _worth_searching(line) and not explains_replacements(line):
+        if _worth_searching(line):
             proposals.extend(_line_proposals(line, offset))
     if proposals and "(" in text:
         proposals = _reannotate(text, proposals)
