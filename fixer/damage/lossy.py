@@ -34,6 +34,7 @@ from fixer import lm
 from fixer.chardata import CJK_PUNCTUATION, CODEC_FAMILIES, CODEC_LABELS
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
+from fixer.damage import misaligned
 from fixer.damage.base import DamageClass, LineMemo, Proposal
 from fixer.fastpath import is_suspicious, lines_matching
 
@@ -669,8 +670,30 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     proposals: list[Proposal] = []
     for offset, line in lines_matching(text, _MARK_SITE):
         if _worth_searching(line):
-            proposals.extend(_line_proposals(line, offset))
+            found = _line_proposals(line, 0)
+            if found and not _misaligned_explains_better(line, found):
+                proposals.extend(
+                    p._replace(start=p.start + offset, end=p.end + offset) for p in found
+                )
     return proposals
+
+
+def _misaligned_explains_better(line: str, proposals: list[Proposal]) -> bool:
+    """Is *line* more plausible repaired as a legacy byte stream with orphan bytes?
+
+    Both classes read a mark as lost bytes: this one as bytes of UTF-8 read with
+    a legacy codec, the misaligned class as bytes of a legacy stream damaged
+    across character boundaries.  The line goes to the reading the model prefers
+    (the misaligned class runs next and repairs it).
+    """
+    theirs = misaligned.repaired_line(line)
+    if theirs is None:
+        return False
+    mine = line
+    for proposal in sorted(proposals, reverse=True):
+        mine = mine[: proposal.start] + (proposal.after or "") + mine[proposal.end :]
+    model = lm.get_model()
+    return model.score(theirs) > model.score(mine)
 
 
 LOSSY = DamageClass(

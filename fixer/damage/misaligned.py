@@ -709,6 +709,18 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     return proposals
 
 
+def repaired_line(line: str) -> str | None:
+    """*line* with this class's repairs applied, or None when it has none to make."""
+    if not _worth_searching(line):
+        return None
+    proposals = _line_proposals(line, 0)
+    if not proposals:
+        return None
+    for proposal in sorted(proposals, reverse=True):
+        line = line[: proposal.start] + (proposal.after or "") + line[proposal.end :]
+    return line
+
+
 def _worth_searching(line: str) -> bool:
     """Cheap gate (no model): does the line hold a mark and any sign of damage around it?
 
