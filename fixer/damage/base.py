@@ -55,7 +55,7 @@ class LineMemo:
     """
 
     def __init__(
-        self, search: Callable[[str], list[Any]], size: int = 2048, longest: int = 4096
+        self, search: Callable[[str], list[Any]], size: int = 1024, longest: int = 1024
     ) -> None:
         self.search = search
         self.size = size
