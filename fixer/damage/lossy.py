@@ -69,8 +69,9 @@ MIN_MARGIN = 0.5
 #: Extra lead needed where a recovered character has no CJK neighbour on either side (line
 #: ends, ASCII, punctuation): the model then knows little more than how common it is.
 ISOLATED_MARGIN = 2.0
-#: Extra lead needed where the wildcard was a ``?`` (it may have been a real question mark).
-QUESTION_MARGIN = 0.5
+#: A ``?`` needs no more lead than U+FFFD: it is a wildcard only where it interrupts a
+#: UTF-8 character (see _question_is_wildcard).  On held-out text (scripts/calibrate_lossy.py)
+#: an extra 0.5 left 21 of 158 ``?`` paragraphs worse and none better.
 #: Score of keeping a replacement mark as it is: the reading of clean text with one
 #: unknown character, which recovered bytes must beat by MIN_MARGIN.
 KEEP_LOST = 0.0
@@ -182,7 +183,6 @@ class Edge(NamedTuple):
     char: str
     literal: bool
     wildcards: int
-    question: bool
     fills: tuple[tuple[int, int], ...]
 
 
@@ -334,7 +334,7 @@ class _Lattice:
         for index, char in enumerate(segment.chars):
             begin, finish = segment.char_bytes[index], segment.char_bytes[index + 1]
             seen.add((begin, finish, char))
-            self._add(Edge(begin, finish, char, True, 0, False, ()))
+            self._add(Edge(begin, finish, char, True, 0, ()))
         for start in range(self.size):
             for edge in self._utf8_edges(start):
                 key = (edge.start, edge.end, edge.char)
@@ -360,8 +360,7 @@ class _Lattice:
                 # Too many bytes lost in one character to tell: it stays one lost character.
                 positions = range(start, start + length)
                 wild = sum(1 for position in positions if self._wild(position))
-                question = any(position in self.segment.question_slots for position in positions)
-                yield Edge(start, start + length, REPLACEMENT, False, wild, question, ())
+                yield Edge(start, start + length, REPLACEMENT, False, wild, ())
                 continue
             for lead in lead_bytes:
                 yield from self._character_edges(start, lead, continuations)
@@ -395,8 +394,7 @@ class _Lattice:
                 continue
             if not fills and not _char_decodable(char):
                 continue
-            question = any(pos in self.segment.question_slots for pos, _ in fills)
-            yield Edge(start, start + length, char, False, len(fills), question, fills)
+            yield Edge(start, start + length, char, False, len(fills), fills)
 
     def _pairs_rejected(self, fills: tuple[tuple[int, int], ...]) -> bool:
         """Adjacent wildcards inside one character must be rejected as a pair."""
@@ -547,7 +545,7 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
             pieces.append(REPLACEMENT)
             lost += 1
             continue
-        needed = MIN_MARGIN + (QUESTION_MARGIN if edge.question else 0.0)
+        needed = MIN_MARGIN
         before = pieces[-1] if pieces else left
         after = path[index + 1].char if index + 1 < len(path) else right
         if not (_is_context(before) or _is_context(after)):
