@@ -21,13 +21,6 @@ from functools import cache
 from fixer import lm
 from fixer.config import FixerConfig
 
-#: A UTF-8 lead byte read as Latin-1 followed by a continuation byte read as Latin-1 or
-#: Windows-1252: the signature of UTF-8 decoded with a Western codec.
-UTF8_AS_WESTERN = re.compile(
-    "[\xc2-\xf4][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
-    "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
-)
-
 #: Characters that never occur in clean text often enough to be left unexamined: all
 #: but ASCII, common CJK characters and the punctuation CJK text uses.
 _SUSPICIOUS_CLASS = "[^\\x00-\\x7f{common}\u3000-\u303f\uff01-\uff5e“”‘’…—·]"
@@ -42,7 +35,7 @@ def _suspicious_pattern() -> re.Pattern[str]:
 
 
 @cache
-def cluster_pattern() -> re.Pattern[str]:
+def _cluster_pattern() -> re.Pattern[str]:
     char = _suspicious_pattern().pattern
     return re.compile(f"{char}(?:[\\s\\S]{{0,{CLUSTER_REACH - 1}}}{char})+")
 
@@ -54,23 +47,10 @@ def is_suspicious(text: str) -> bool:
     return _suspicious_pattern().search(text) is not None
 
 
-def suspicious_cluster(text: str) -> bool:
-    """Are two suspicious characters within CLUSTER_REACH of each other somewhere in *text*?
-
-    Mojibake makes nearly every character rare; clean text has rare characters
-    (names, variants) one at a time.
-    """
-    if text.isascii():
-        return False
-    if UTF8_AS_WESTERN.search(text):
-        return True
-    return cluster_pattern().search(text) is not None
-
-
 def cluster_windows(text: str, margin: int) -> list[tuple[int, int]]:
     """Spans of *text* around each cluster of suspicious characters, *margin* wider each side."""
     windows: list[tuple[int, int]] = []
-    for match in cluster_pattern().finditer(text):
+    for match in _cluster_pattern().finditer(text):
         start, end = max(0, match.start() - margin), min(len(text), match.end() + margin)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)

@@ -20,7 +20,7 @@ from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, WESTERN_CODECS
 from fixer.codecs import decode_runs, ensure_codec
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, resolve_overlaps
-from fixer.fastpath import UTF8_AS_WESTERN, cluster_windows, is_suspicious, lines_at
+from fixer.fastpath import cluster_windows, is_suspicious, lines_at
 
 #: Minimum gain in log-likelihood (natural log) a candidate must bring.
 MIN_GAIN = 6.0
@@ -48,6 +48,12 @@ _WESTERN_HIGH = re.compile(
 )
 
 
+#: A UTF-8 lead byte read as Latin-1 followed by a continuation byte read as Latin-1 or
+#: Windows-1252: the signature of UTF-8 decoded with a Western codec.
+UTF8_AS_WESTERN = re.compile(
+    "[\xc2-\xf4][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 _HIGH_RUN = re.compile(f"(?:{_WESTERN_HIGH.pattern})+")
 #: High characters of Western mojibake that CJK text does not use as punctuation
 #: (it uses curly quotes, dashes, the ellipsis and the middle dot).
