@@ -173,3 +173,24 @@ def test_line_memo_remembers_lines_and_shifts_offsets() -> None:
     memo(long_line, 0)
     memo(long_line, 0)
     assert calls.count(long_line) == 2  # too long to remember
+
+
+def test_line_memo_is_safe_across_threads() -> None:
+    """Many threads searching, evicting and clearing at once never fail or mix up lines."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fixer.damage.base import LineMemo, Proposal
+
+    memo = LineMemo(lambda line: [Proposal(0, len(line), line.upper(), "test", 1.0)], size=4)
+
+    def work(seed: int) -> bool:
+        ok = True
+        for step in range(300):
+            line = f"line {(seed * 7 + step) % 11}\n"
+            ok &= memo(line, step)[0][:3] == (step, step + len(line), line.upper())
+            if step % 97 == 0:
+                memo.clear()
+        return ok
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(work, range(16)))

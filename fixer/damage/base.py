@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -52,6 +53,7 @@ class LineMemo:
     lines no repair touched give the same answer.  *search* maps a line to
     proposals, or ranked ``(score, Proposal)`` pairs, at offsets within the line.
     Lines longer than *longest* characters are searched without being remembered.
+    Safe to share between threads (the search itself runs outside the lock).
     """
 
     def __init__(
@@ -61,23 +63,27 @@ class LineMemo:
         self.size = size
         self.longest = longest
         self.seen: OrderedDict[str, list[Any]] = OrderedDict()
+        self.lock = threading.Lock()
         _MEMOS.append(self)
 
     def clear(self) -> None:
         """Forget every line (after changing a setting the search depends on)."""
-        self.seen.clear()
+        with self.lock:
+            self.seen.clear()
 
     def __call__(self, line: str, offset: int) -> list[Any]:
         """The search's results for *line*, which starts at *offset* in its text."""
-        found = self.seen.get(line)
+        with self.lock:
+            found = self.seen.get(line)
+            if found is not None:
+                self.seen.move_to_end(line)
         if found is None:
             found = self.search(line)
             if len(line) <= self.longest:
-                self.seen[line] = found
-                if len(self.seen) > self.size:
-                    self.seen.popitem(last=False)
-        else:
-            self.seen.move_to_end(line)
+                with self.lock:
+                    self.seen[line] = found
+                    if len(self.seen) > self.size:
+                        self.seen.popitem(last=False)
         return [_shifted(item, offset) for item in found]
 
 
