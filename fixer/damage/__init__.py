@@ -1,6 +1,8 @@
 """The registry of damage classes, in the order a repair applies them.
 
-Adding a class means writing one module with a ``DamageClass`` and adding it here.
+Adding a class means writing one module with a ``DamageClass`` (its ``propose`` and the
+cheap ``might_apply`` gate the fast path asks; ``tests/test_fastpath.py`` checks that the
+gate never says no where ``propose`` finds something) and adding it here.
 """
 
 from __future__ import annotations
