@@ -97,6 +97,14 @@ def _shifted(item: Any, offset: int) -> Any:
     return score, _shifted(proposal, offset)
 
 
+def apply_proposals(text: str, proposals: list[Proposal]) -> str:
+    """*text* with non-overlapping *proposals* applied (reported-only ones change nothing)."""
+    for proposal in sorted(proposals, reverse=True):
+        if proposal.after is not None:
+            text = text[: proposal.start] + proposal.after + text[proposal.end :]
+    return text
+
+
 def resolve_overlaps(proposals: list[tuple[float, Proposal]]) -> list[Proposal]:
     """Keep the highest-ranked proposals that do not overlap, in text order."""
     chosen: list[Proposal] = []

@@ -35,7 +35,7 @@ from fixer.chardata import CJK_PUNCTUATION, CODEC_FAMILIES, CODEC_LABELS
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage import misaligned
-from fixer.damage.base import DamageClass, LineMemo, Proposal
+from fixer.damage.base import DamageClass, LineMemo, Proposal, apply_proposals
 from fixer.fastpath import is_suspicious, lines_matching
 
 #: Decoders whose replacement marks are searched, each with its own rejection rules.
@@ -687,11 +687,8 @@ def _misaligned_explains_better(line: str, proposals: list[Proposal]) -> bool:
     theirs = misaligned.repaired_line(line)
     if theirs is None:
         return False
-    mine = line
-    for proposal in sorted(proposals, reverse=True):
-        mine = mine[: proposal.start] + (proposal.after or "") + mine[proposal.end :]
     model = lm.get_model()
-    return model.score(theirs) > model.score(mine)
+    return model.score(theirs) > model.score(apply_proposals(line, proposals))
 
 
 LOSSY = DamageClass(

@@ -31,7 +31,7 @@ from fixer import lm
 from fixer.chardata import DOUBLE_BYTE_LEADS, FULLWIDTH_LEAD, PINYIN_LETTERS
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
-from fixer.damage.base import DamageClass, LineMemo, Proposal
+from fixer.damage.base import DamageClass, LineMemo, Proposal, apply_proposals
 from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
 from fixer.fastpath import is_suspicious, line_bounds, lines_matching
 
@@ -714,11 +714,7 @@ def repaired_line(line: str) -> str | None:
     if not _worth_searching(line):
         return None
     proposals = _line_proposals(line, 0)
-    if not proposals:
-        return None
-    for proposal in sorted(proposals, reverse=True):
-        line = line[: proposal.start] + (proposal.after or "") + line[proposal.end :]
-    return line
+    return apply_proposals(line, proposals) if proposals else None
 
 
 def _worth_searching(line: str) -> bool:

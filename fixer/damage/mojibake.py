@@ -161,7 +161,7 @@ def _required_gain(candidate: str, strong: bool = False) -> float:
 
 
 def _whole_line_reading(line: str) -> tuple[float, Proposal] | None:
-    """The line read back in one piece, when exactly one codec pair reads all of it.
+    """The line read back in one piece, when one codec pair reads all of it clearly best.
 
     A document damaged throughout is damaged line by line: the whole line then
     encodes with the wrong decoder and decodes strictly in the true encoding,
