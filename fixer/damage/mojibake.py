@@ -172,20 +172,7 @@ def _whole_line_reading(line: str) -> tuple[float, Proposal] | None:
     the span search decides.
     """
     body = line.rstrip("\r\n")
-    readings: dict[str, tuple[str, str]] = {}  # decoded line: first pair that reads it
-    for wrong, true in MOJIBAKE_PAIRS:
-        ensure_codec(wrong)
-        try:
-            decoded = body.encode(wrong).decode(true)
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if decoded == body or decoded in readings:
-            continue
-        if _plausible(decoded):
-            readings[decoded] = (wrong, true)
-        elif wrong in WESTERN_CODECS and true == "utf-8":
-            # Well-formed UTF-8 that is not yet text: another layer, for the span search.
-            return None
+    readings = _strict_readings(body, layers=2)
     if not readings:
         return None
     ranked = sorted(
@@ -194,14 +181,41 @@ def _whole_line_reading(line: str) -> tuple[float, Proposal] | None:
     gain, decoded = ranked[0]
     if len(ranked) > 1 and gain - ranked[1][0] < WHOLE_LINE_LEAD:
         return None
-    wrong, true = readings[decoded]
-    strong = wrong in WESTERN_CODECS and true == "utf-8"
+    label, strong = readings[decoded]
     if gain < _required_gain(decoded, strong=strong):
         return None
-    label = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
     confidence = min(1.0, gain / (4 * MIN_GAIN))
     proposal = Proposal(0, len(body), decoded, f"mojibake: {label}", confidence)
     return gain, proposal
+
+
+def _strict_readings(text: str, layers: int) -> dict[str, tuple[str, bool]] | None:
+    """Plausible readings of all of *text*, each with its label and whether it is UTF-8
+    read as a Western codec (strong evidence); None where no whole reading can be trusted.
+
+    Well-formed UTF-8 that is not yet text is another layer: it is read once more (up to
+    *layers* in all), or, with no layers left, left to the span search.
+    """
+    readings: dict[str, tuple[str, bool]] = {}
+    for wrong, true in MOJIBAKE_PAIRS:
+        ensure_codec(wrong)
+        try:
+            decoded = text.encode(wrong).decode(true)
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if decoded == text or decoded in readings:
+            continue
+        label = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
+        strong = wrong in WESTERN_CODECS and true == "utf-8"
+        if _plausible(decoded):
+            readings[decoded] = (label, strong)
+        elif strong:
+            inner = _strict_readings(decoded, layers - 1) if layers > 1 else None
+            if not inner:
+                return None
+            for layered, (inner_label, _) in inner.items():
+                readings.setdefault(layered, (f"{inner_label}, then {label}", strong))
+    return readings
 
 
 def _search_line(line: str) -> list[tuple[float, Proposal]]:
