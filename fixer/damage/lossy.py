@@ -124,8 +124,17 @@ def _utf8_length(lead: int) -> int:
     return 0
 
 
+class _Rejections(NamedTuple):
+    """Bytes a codec replaces alone (with U+FFFD) instead of reading them."""
+
+    pairs: frozenset[tuple[int, int]]  # (byte, next byte) where the byte is replaced
+    at_end: frozenset[int]  # replaced as the last byte of the input
+    before_any: frozenset[int]  # replaced before some byte >= 0x80
+    before: tuple[frozenset[int], ...]  # before[next byte]: the bytes replaced in front of it
+
+
 @cache
-def _rejects(codec: str) -> tuple[frozenset[tuple[int, int]], frozenset[int], frozenset[int]]:
+def _rejects(codec: str) -> _Rejections:
     """Bytes *codec* replaces alone: (byte, next byte) pairs, bytes at the end, bytes before any."""
     tails = [bytes((second,)) + b"AA" for second in range(0x100)]
     alone = [REPLACEMENT + tail.decode(codec, "replace") for tail in tails]
@@ -141,7 +150,12 @@ def _rejects(codec: str) -> tuple[frozenset[tuple[int, int]], frozenset[int], fr
         if bytes((byte,)).decode(codec, "replace") == REPLACEMENT
     )
     before_any = frozenset(first for first, second in pairs if second >= 0x80)
-    return frozenset(pairs), at_end, before_any
+    before: list[set[int]] = [set() for _ in range(0x100)]
+    for first, second in pairs:
+        before[second].add(first)
+    return _Rejections(
+        frozenset(pairs), at_end, before_any, tuple(frozenset(firsts) for firsts in before)
+    )
 
 
 @cache
@@ -289,6 +303,7 @@ class _Lattice:
             for index, char in enumerate(segment.chars)
             if not char.isascii() and char != REPLACEMENT
         }
+        self._option_cache: dict[tuple[int, int], list[int]] = {}
         self.edges_from: list[list[Edge]] = [[] for _ in range(self.size + 1)]
         self.edges_to: list[list[Edge]] = [[] for _ in range(self.size + 1)]
         self._build()
@@ -299,30 +314,33 @@ class _Lattice:
 
     def _options(self, position: int, wanted: range) -> list[int]:
         """Byte values a token may take inside a UTF-8 character (known byte or wildcard)."""
-        token = self.segment.tokens[position]
-        values = [token] if token is not None and token in wanted else []
-        if self._wild(position):
-            values.extend(byte for byte in wanted if self._rejected(position, byte))
+        key = (position, wanted.start)
+        values = self._option_cache.get(key)
+        if values is None:
+            token = self.segment.tokens[position]
+            values = [token] if token is not None and token in wanted else []
+            if self._wild(position):
+                lost = self._lost_bytes(position)
+                values.extend(byte for byte in wanted if byte in lost)
+            self._option_cache[key] = values
         return values
 
-    def _rejected(self, position: int, byte: int) -> bool:
-        """Could the wrong codec have replaced *byte* here, given the byte after it?"""
-        pairs, at_end, before_any = _rejects(self.codec)
+    def _lost_bytes(self, position: int) -> frozenset[int]:
+        """Bytes the wrong codec could have replaced here, given the byte after it."""
+        rejections = _rejects(self.codec)
         following = position + 1
         if following >= self.size:
-            if byte in at_end and not self.followers:
-                return True
-            return any((byte, nxt) in pairs for nxt in self.followers)
+            lost = frozenset().union(*(rejections.before[nxt] for nxt in self.followers))
+            return lost if self.followers else lost | rejections.at_end
         nxt = self.segment.tokens[following]
         if nxt is None:
-            return byte in before_any
+            return rejections.before_any
         if following in self.segment.question_slots:
-            return byte in before_any or (byte, nxt) in pairs
-        if (byte, nxt) in pairs:
-            return True
+            return rejections.before_any | rejections.before[nxt]
+        lost = rejections.before[nxt]
         # The next character may already be repaired text, once UTF-8 in the damaged stream.
         original = self._utf8_starts.get(following)
-        return original is not None and (byte, original) in pairs
+        return lost if original is None else lost | rejections.before[original]
 
     def _add(self, edge: Edge) -> None:
         self.edges_from[edge.start].append(edge)
@@ -398,7 +416,7 @@ class _Lattice:
 
     def _pairs_rejected(self, fills: tuple[tuple[int, int], ...]) -> bool:
         """Adjacent wildcards inside one character must be rejected as a pair."""
-        pairs, _, _ = _rejects(self.codec)
+        pairs = _rejects(self.codec).pairs
         values = dict(fills)
         return all((byte, values[pos + 1]) in pairs for pos, byte in fills if pos + 1 in values)
 

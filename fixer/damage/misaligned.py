@@ -78,6 +78,8 @@ _PAIRS = {"”": "“", "’": "‘", "）": "（", "」": "「", "』": "『", 
 #: Tag tails (``/p>``) with no ``<``: malformed markup a lost byte leaves behind.
 _ORPHAN_TAG = re.compile(r"(?<![<A-Za-z0-9/])/?[A-Za-z][A-Za-z0-9]*>")
 ORPHAN_TAG_PENALTY = 12.0
+#: The edit note of each lost byte value.
+_LOST_NOTES = tuple(f"lost byte {byte:02X}" for byte in range(0x100))
 #: Output characters a hypothesis remembers for the markup check.
 _TAIL = 12
 
@@ -128,6 +130,25 @@ def tables(family: str) -> CodecTables:
                 halfwidth[(encoded[0], encoded[1])] = code - 0xFF01 + 0x21
     fullwidth = {ascii_byte: pair for pair, ascii_byte in halfwidth.items()}
     return CodecTables(codec, pair_text, high_trails, halfwidth, fullwidth)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lost_leads(family: str, last_trail: int, orphan: int) -> tuple[int, ...]:
+    """Lead bytes a lost byte can be after *last_trail*, when *orphan* was lost before it.
+
+    Not the second half of a full-width pair the rewrite would have caught, and not a
+    byte the earlier orphan would have paired with.
+    """
+    table = tables(family)
+    paired: set[int] = set()
+    if orphan >= 0x80:
+        row = (orphan - 0x80) * 256
+        paired = {byte for byte in range(0x100) if table.pair_text[row + byte] is not None}
+    return tuple(
+        byte
+        for byte in range(0x81, 0x100)
+        if (last_trail, byte) not in table.halfwidth and byte not in paired
+    )
 
 
 class Hypothesis(NamedTuple):
@@ -293,24 +314,11 @@ class _Search:
         """Successors of *hyp* when the decoder dropped a byte (the orphan mark)."""
         results: list[Successor] = []
         if hyp.pending < 0:
-            for byte in range(0x81, 0x100):
-                if (hyp.last_trail, byte) in self.t.halfwidth:
-                    continue
-                if hyp.orphan >= 0 and self._pair(hyp.orphan, byte) is not None:
-                    continue  # the earlier orphan would have paired with this byte
-                results.append(
-                    (
-                        hyp._replace(
-                            pending=byte,
-                            pending_token=LOST,
-                            orphan=byte,
-                            halved=(hyp.halved[1], byte),
-                            last_trail=-1,
-                        ),
-                        "",
-                        f"lost byte {byte:02X}",
-                    )
-                )
+            score, gap, _, _, last_trail, (_, previous), orphan, *rest = hyp
+            for byte in _lost_leads(self.family, last_trail, orphan):
+                # Built field by field (hot path): the byte is pending, lost and orphaned.
+                grown = Hypothesis(score, gap, byte, LOST, -1, (previous, byte), byte, *rest)
+                results.append((grown, "", _LOST_NOTES[byte]))
             return results
         lead = hyp.pending
         options = []
@@ -323,6 +331,7 @@ class _Search:
             assert text is not None
             emitted = self._emit(hyp, text)
             options.append((emitted[0], byte, text, emitted))
+        previous = hyp.halved[1]
         for _, byte, text, (score, tail, rewarded, text_id) in heapq.nlargest(
             LOST_TRAILS, options, key=lambda option: option[0]
         ):
@@ -332,14 +341,14 @@ class _Search:
                         score=score,
                         pending=-1,
                         orphan=byte,
-                        halved=(hyp.halved[1], byte),
+                        halved=(previous, byte),
                         last_trail=byte,
                         tail=tail,
                         rewarded=rewarded,
                         text_id=text_id,
                     ),
                     text,
-                    f"lost byte {byte:02X}",
+                    _LOST_NOTES[byte],
                 )
             )
         return results
@@ -447,10 +456,20 @@ class _Search:
             # is not evidence about anything else, so the penalty is charged here, once).
             tag_tail = bool(_TAG_AFTER.match(after))
             unswallowed = ORPHAN_TAG_PENALTY if tag_tail else 0.0
-            for grown, piece, note in self.lost_byte(hyp, index):
-                record(index + 1, grown._replace(score=grown.score - unswallowed), piece, note)
+            pinyin_after = _PINYIN_GROUP.match(after) is not None
+            # A lost lead byte is paired only by a half-width byte the rewrite made (printable
+            # ASCII) or through an annotation; any other next character ends it unpaired.
+            lead_pairs = "!" <= after[:1] <= "~"
+            lost_lead = hyp.pending < 0
+            if lost_lead and not (lead_pairs or pinyin_after or tag_tail):
+                lost: list[Successor] = []
+            else:
+                lost = self.lost_byte(hyp, index)
+            for grown, piece, note in lost:
+                if lead_pairs or not lost_lead:
+                    record(index + 1, grown._replace(score=grown.score - unswallowed), piece, note)
                 swallowed = grown._replace(orphan=-1)
-                if _PINYIN_GROUP.match(after):
+                if pinyin_after:
                     drop_pinyin(swallowed, index + 1, piece, note + " that swallowed '('")
                     for again, more, extra in self.feed(swallowed, 0x28, index, False):
                         record(
