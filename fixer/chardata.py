@@ -125,6 +125,16 @@ HALFWIDTH_TO_FULLWIDTH: dict[str, str] = {
     ")": "）",
 }
 
+#: Closing CJK quotes and brackets with their openers (a repair that balances a line is likelier).
+BRACKET_PAIRS: dict[str, str] = {
+    "”": "“",
+    "’": "‘",
+    "）": "（",
+    "」": "「",
+    "』": "『",
+    "》": "《",
+    "】": "【",
+}
 CJK_PUNCTUATION = "，。、：；！？（）《》〈〉「」『』【】〔〕“”‘’…—·～"
 
 #: Tone-marked letters of Hanyu Pinyin (with ü and its tones).

@@ -126,6 +126,15 @@ def test_unrecoverable_byte_stays_replacement_character() -> None:
     assert "李" not in repaired
 
 
+@pytest.mark.parametrize("clean", ["电话号码（选填）", "书名为《红楼梦》", "标题是「春天」"])
+def test_lost_closer_balances_its_line(clean: str) -> None:
+    # The closer's last byte is lost at the line end, where 。 is likelier on its own;
+    # the opener earlier in the line decides.
+    damaged = _damaged(clean, "gbk")
+    assert damaged.endswith(REPLACEMENT)
+    assert fix_text(damaged) == clean
+
+
 def test_hard_codecs_recover_only_what_is_certain() -> None:
     """Big5 and EUC readings destroy most bytes: whatever this class writes must be right."""
     for codec in ("big5", "euc_kr", "euc_jp"):

@@ -31,7 +31,7 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from fixer import lm
-from fixer.chardata import CJK_PUNCTUATION, CODEC_FAMILIES, CODEC_LABELS
+from fixer.chardata import BRACKET_PAIRS, CJK_PUNCTUATION, CODEC_FAMILIES, CODEC_LABELS
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage import misaligned
@@ -75,6 +75,11 @@ ISOLATED_MARGIN = 2.0
 #: Score of keeping a replacement mark as it is: the reading of clean text with one
 #: unknown character, which recovered bytes must beat by MIN_MARGIN.
 KEEP_LOST = 0.0
+#: Bonus for a recovered quote or bracket that balances its line (see _unbalanced): a lost
+#: closer at a line end otherwise reads as the likelier 。 or ，.  Calibrated on held-out web
+#: text by scripts/calibrate_lossy.py: 0 -> 10 made 12 of 300 paragraphs better and none
+#: worse (CER 0.0167 -> 0.0160); above 10 nothing changes.
+BALANCE_BONUS = 10.0
 #: Penalty for a recovered kana or hangul character in text that has none elsewhere:
 #: large enough that no reading needs one (a lost byte of Chinese text is not Korean).
 FOREIGN_SCRIPT_PENALTY = -1000.0
@@ -295,6 +300,10 @@ class _Lattice:
         self.followers = followers
         #: Scripts absent from the rest of the text, unlikely in a recovered character.
         self.foreign: frozenset[str] = frozenset()
+        #: The line around the segment, and the quotes and brackets a recovered character
+        #: would balance there (set from the first reading, see solve_consistently).
+        self.around: tuple[str, str] = ("", "")
+        self.balancing: frozenset[str] = frozenset()
         #: Set when the search dropped readings: rivals' scores are then only lower bounds.
         self.pruned = False
         self.size = len(segment.tokens)
@@ -429,6 +438,8 @@ class _Lattice:
             score += _PUNCT_PRIOR.get(edge.char, 0.0)
             if self.foreign and _script_of(edge.char) in self.foreign:
                 score += FOREIGN_SCRIPT_PENALTY
+            if edge.wildcards and edge.char in self.balancing:
+                score += BALANCE_BONUS
         return score
 
     def _final(self, edge: Edge) -> float:
@@ -486,7 +497,9 @@ class _Lattice:
         return total, path, through
 
     def solve_consistently(self) -> tuple[float, list[Edge], dict[Edge, float]] | None:
-        """Solve, then again with kana or hangul penalised where the rest of the text has none."""
+        """Solve, then again where the first reading shows what the rest of the line wants:
+        kana or hangul penalised where the text has none, and recovered quotes or brackets
+        favoured where they balance the line as that reading leaves it."""
         solved = self.solve()
         if solved is None:
             return None
@@ -495,9 +508,12 @@ class _Lattice:
             _script_of(edge.char) for edges in self.edges_from for edge in edges if edge.wildcards
         }
         foreign = frozenset(recovered - known - {"han", "other"})
-        if not foreign:
+        reading = "".join(edge.char for edge in solved[1])
+        balancing = _unbalanced(self.around[0] + reading + self.around[1])
+        if not foreign and not balancing:
             return solved
         self.foreign = foreign
+        self.balancing = balancing
         return self.solve()
 
     def margin(self, edge: Edge, total: float, through: dict[Edge, float]) -> float:
@@ -547,6 +563,7 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
             if encoded:
                 followers.add(encoded[0])
     lattice = _Lattice(segment, codec, left, right, frozenset(followers))
+    lattice.around = (line[: segment.start], line[end_index:])
     solved = lattice.solve_consistently()
     if solved is None or lattice.pruned:
         return None  # rivals were dropped: no margin can be trusted
@@ -587,6 +604,19 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
         return None
     path_gain = total - _context_score(left, right, segment.chars)
     return _Repair(segment.start, end_index, repaired, gain, path_gain, recovered, lost, worst)
+
+
+def _unbalanced(line: str) -> frozenset[str]:
+    """Quotes and brackets that would balance *line*: the closer of each opener it holds
+    more often than that closer, and the opener of each closer it holds more often."""
+    wanted = set()
+    for closer, opener in BRACKET_PAIRS.items():
+        opened, closed = line.count(opener), line.count(closer)
+        if opened > closed:
+            wanted.add(closer)
+        elif closed > opened:
+            wanted.add(opener)
+    return frozenset(wanted)
 
 
 def _is_context(char: str | None) -> bool:

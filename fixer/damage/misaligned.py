@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from fixer import lm
-from fixer.chardata import DOUBLE_BYTE_LEADS, FULLWIDTH_LEAD, PINYIN_LETTERS
+from fixer.chardata import BRACKET_PAIRS, DOUBLE_BYTE_LEADS, FULLWIDTH_LEAD, PINYIN_LETTERS
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, apply_proposals
@@ -74,7 +74,6 @@ _PINYIN_GROUP = re.compile(f"([{PINYIN_LETTERS}]{{1,6}})\\)")
 #: The group of an annotation with its opening parenthesis (a literal to scan for).
 _PARENTHESISED_GROUP = re.compile(f"\\([{PINYIN_LETTERS}]{{1,6}}\\)")
 _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[ />]")
-_PAIRS = {"”": "“", "’": "‘", "）": "（", "」": "「", "』": "『", "》": "《", "】": "【"}
 #: Tag tails (``/p>``) with no ``<``: malformed markup a lost byte leaves behind.
 _ORPHAN_TAG = re.compile(r"(?<![<A-Za-z0-9/])/?[A-Za-z][A-Za-z0-9]*>")
 ORPHAN_TAG_PENALTY = 12.0
@@ -185,7 +184,7 @@ class _Search:
         visible = line[:end]
         self.open_closers = frozenset(
             closer
-            for closer, opener in _PAIRS.items()
+            for closer, opener in BRACKET_PAIRS.items()
             if visible.count(opener) > visible.count(closer)
         )
 
@@ -647,7 +646,7 @@ def _literal_score(line: str, start: int, end: int) -> float:
         previous = char
     window = line[start:end]
     visible = line[:end]
-    for closer, opener in _PAIRS.items():
+    for closer, opener in BRACKET_PAIRS.items():
         if visible.count(opener) > visible.count(closer) and closer in window:
             total += BALANCE_BONUS
     context = before[-_TAIL:] + window
