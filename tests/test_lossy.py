@@ -135,6 +135,24 @@ def test_lost_closer_balances_its_line(clean: str) -> None:
     assert fix_text(damaged) == clean
 
 
+def test_question_mark_counts_as_lost_byte_after_partial_repair() -> None:
+    # The mojibake class reads the spans around the mark first; what is left, 杞 and a
+    # ``?``, is common text to the eye, yet the mark cuts a UTF-8 character in two.
+    clean = "天气预报：阴转小雨"
+    damaged = _damaged(clean, "gbk", mark="?")
+    assert "杞?" in damaged
+    assert fix_text(damaged) == clean
+
+
+def test_question_mark_after_common_character_at_line_end() -> None:
+    # 浜 is common (and its bytes start a three-byte UTF-8 character): the line holds no rare
+    # character once the rest of it is read, and the lost byte must still be searched.
+    clean = "您的报名信息已提交\n请耐心等待审核结果"
+    damaged = _damaged(clean, "gbk", mark="?")
+    assert "浜?\n" in damaged
+    assert fix_text(damaged) == clean
+
+
 def test_hard_codecs_recover_only_what_is_certain() -> None:
     """Big5 and EUC readings destroy most bytes: whatever this class writes must be right."""
     for codec in ("big5", "euc_kr", "euc_jp"):

@@ -57,6 +57,8 @@ REPLACEMENT = "\ufffd"
 QUESTION = "?"
 #: A run of ``?`` with a non-ASCII character on one side (the match starts on a ``?``).
 _QUESTION_BESIDE_NON_ASCII = re.compile(r"(?<=[^\x00-\x7f])\?|\?+(?=[^\x00-\x7f])")
+#: A mark right after a non-ASCII character (the match is the mark).
+_QUESTION_AFTER_NON_ASCII = re.compile(f"(?<=[^\\x00-\\x7f])[{REPLACEMENT}?]")
 #: A replacement mark (a fast scan for the lines to look at).
 _MARK_SITE = re.compile(f"[{REPLACEMENT}{QUESTION}]")
 #: Minimum log-likelihood gain of the repaired segment over the damaged one.
@@ -596,7 +598,12 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
     repaired = "".join(pieces)
     if not recovered and not decoded:
         return None  # nothing recovered, at most lost characters merged
-    gain = _gain(left, right, segment.chars, repaired)
+    # A ``?`` standing for lost bytes is scored as what it stands for, like U+FFFD.
+    damaged = "".join(
+        REPLACEMENT if segment.char_bytes[index] in segment.question_slots else char
+        for index, char in enumerate(segment.chars)
+    )
+    gain = _gain(left, right, damaged, repaired)
     if gain < MIN_GAIN:
         return None
     model = lm.get_model()
@@ -691,14 +698,34 @@ def _worth_searching(line: str) -> bool:
     ordinary punctuation and the language model is not needed (nor loaded).  A
     ``?`` counts only where it interrupts a UTF-8 character in some decoder's bytes.
     """
-    if not _has_marks(line) or not is_suspicious(line):
+    if not _has_marks(line):
         return False
+    if not is_suspicious(line):
+        # Another repair may already have read the rest of the line, leaving one common
+        # character whose bytes are the first two of a three-byte UTF-8 character.
+        return any(
+            _cuts_three_byte_char(line, match.start(), codec)
+            for match in _QUESTION_AFTER_NON_ASCII.finditer(line)
+            for codec in LOSSY_DECODERS
+        )
     if REPLACEMENT in line:
         return True
     return any(
         _question_is_wildcard(line, match.start(), codec)
         for match in _QUESTION_BESIDE_NON_ASCII.finditer(line)
         for codec in LOSSY_DECODERS
+    )
+
+
+def _cuts_three_byte_char(line: str, index: int, codec: str) -> bool:
+    """Does the character before the mark at *index* encode in *codec* as the lead and first
+    continuation byte of a three-byte UTF-8 character (all CJK text in UTF-8)?"""
+    encoded = _encode(line[index - 1], codec) if index > 0 else None
+    return (
+        encoded is not None
+        and len(encoded) == 2
+        and 0xE0 <= encoded[0] <= 0xEF
+        and encoded[1] in _CONTINUATION
     )
 
 
