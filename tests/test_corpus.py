@@ -65,8 +65,8 @@ SHOW_FAILURES = 5
 #: and reports an expected failure between the floor and the target.
 FLOORS: dict[str, float] = {
     "misaligned": 0.70,
-    "lossy-fffd": 0.022,
-    "lossy-question": 0.025,
+    "lossy-fffd": 0.015,
+    "lossy-question": 0.013,
 }
 
 

@@ -7,7 +7,7 @@ import pytest
 from fixer.config import DEFAULT_CONFIG
 from fixer.damage.lossy import LOSSY, REPLACEMENT
 from fixer.evaluation import levenshtein
-from fixer.pipeline import fix_text
+from fixer.pipeline import fix_text, repair
 
 CHINESE = [
     "我们的研究结果表明，这个方法非常有效。",
@@ -151,6 +151,20 @@ def test_question_mark_after_common_character_at_line_end() -> None:
     damaged = _damaged(clean, "gbk", mark="?")
     assert "浜?\n" in damaged
     assert fix_text(damaged) == clean
+
+
+def test_undecidable_character_becomes_one_replacement_character() -> None:
+    # One-character strings give the model nothing to choose by: each character stays lost,
+    # but its debris (a mojibake character and the mark) is one lost character, reported.
+    clean = 'units = ["个", "十", "百", "千"]'
+    damaged = _damaged(clean, "gbk")
+    assert damaged.count(REPLACEMENT) == 4
+    result = repair(damaged, DEFAULT_CONFIG)
+    assert (
+        result.text
+        == f'units = ["{REPLACEMENT}", "{REPLACEMENT}", "{REPLACEMENT}", "{REPLACEMENT}"]'
+    )
+    assert any(finding.kind == "lost-data" for finding in result.reports)
 
 
 def test_hard_codecs_recover_only_what_is_certain() -> None:

@@ -596,8 +596,12 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
             pieces.append(REPLACEMENT)
             lost += 1
     repaired = "".join(pieces)
-    if not recovered and not decoded:
-        return None  # nothing recovered, at most lost characters merged
+    if not (recovered or decoded):
+        # Only lost characters: each is the debris of one character (a mojibake character
+        # and its mark) merged into one U+FFFD, and nothing else may change.
+        merged_only = all(edge.literal or edge.wildcards for edge in path)
+        if not (lost and merged_only):
+            return None
     # A ``?`` standing for lost bytes is scored as what it stands for, like U+FFFD.
     damaged = "".join(
         REPLACEMENT if segment.char_bytes[index] in segment.question_slots else char
