@@ -40,6 +40,11 @@ def _cluster_pattern() -> re.Pattern[str]:
     return re.compile(f"{char}(?:[\\s\\S]{{0,{CLUSTER_REACH - 1}}}{char})+")
 
 
+def suspicious_char_class() -> str:
+    """The regular-expression class of suspicious characters (for patterns built on it)."""
+    return _suspicious_pattern().pattern
+
+
 def is_suspicious(text: str) -> bool:
     """Does *text* contain any character worth a closer look?"""
     if text.isascii():

@@ -77,6 +77,23 @@ def test_simulated_damage_is_undone(clean: str, readings: dict[str, str]) -> Non
     assert fixer.fix_text(damaged) == clean
 
 
+@pytest.mark.parametrize("clean", ["我們應該保護環境,節約用水。", "這是一部關於保護海洋的紀錄片。"])
+def test_rewrite_hidden_in_trail_bytes_without_any_mark(clean: str) -> None:
+    # 保 ends in A3 and 護 starts with D7: the rewrite turned that pair into 'W', which then
+    # read as the trail of 盬, and 護's own trail was left as an 'o'. No byte was orphaned.
+    damaged = damage(clean)
+    assert "?" not in damaged and "盬o" in damaged
+    assert fixer.fix_text(damaged) == clean
+
+
+def test_one_unexplained_site_does_not_block_the_others() -> None:
+    # Two sites close enough to share a window: the first (a hidden rewrite) is repairable,
+    # the second is a lone mark no reconstruction explains.  The first is still repaired.
+    damaged = damage("請大家保護好自己的眼睛。") + "看見\ufffd?書"
+    repaired = fixer.fix_text(damaged)
+    assert repaired.startswith("請大家保護好自己的眼睛。")
+
+
 def test_misaligned_edits_explain_lost_bytes() -> None:
     damaged = damage("白日依山盡,黃河入海流。\n")
     proposals = propose(damaged, make_config(None))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -33,7 +34,7 @@ from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, apply_proposals
 from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
-from fixer.fastpath import is_suspicious, line_bounds, lines_matching
+from fixer.fastpath import is_suspicious, line_bounds, lines_matching, suspicious_char_class
 
 #: Replacement marks a decoder leaves for an orphan lead byte.
 ORPHAN_MARKS = "?\ufffd"
@@ -81,6 +82,15 @@ ORPHAN_TAG_PENALTY = 12.0
 _LOST_NOTES = tuple(f"lost byte {byte:02X}" for byte in range(0x100))
 #: Output characters a hypothesis remembers for the markup check.
 _TAIL = 12
+
+
+@functools.cache
+def _hidden_rewrite() -> re.Pattern[str]:
+    """A half-width byte hidden in a trail byte, with no mark: printable ASCII glued between
+    a rare double-byte character (a lead byte with the wrong trail; not a Latin letter such
+    as a tone-marked vowel) and more double-byte text."""
+    # The double-byte character comes first: scanning for it is what keeps this fast.
+    return re.compile(f"[\u2e80-\uffff](?<={suspicious_char_class()})([!-~])(?=[\u2e80-\uffff])")
 
 
 class CodecTables(NamedTuple):
@@ -667,30 +677,46 @@ def _near_non_ascii(line: str, index: int) -> bool:
     return any(ord(char) >= 0x80 and char not in ORPHAN_MARKS for char in around)
 
 
-def _windows(line: str) -> list[tuple[int, int]]:
-    """Windows around clusters of orphan marks in one line (without its line break)."""
+def _windows(line: str) -> list[tuple[int, int, list[int]]]:
+    """Windows around clusters of damage sites in one line (without its line break): orphan
+    marks, hidden rewrites and annotations that do not read their character; each window
+    with the sites it holds."""
     sites = [mark.start() for mark in _MARK.finditer(line) if _near_non_ascii(line, mark.start())]
+    sites += [match.start(1) for match in _hidden_rewrite().finditer(line)]
     # Pinyin after a character it does not read: inserted after a pair straddling two characters.
     sites += [
         match.start(2) - 1
         for match in _ANNOTATION.finditer(line)
         if not is_reading(match.group(1), match.group(2)) and _near_non_ascii(line, match.start(1))
     ]
-    sites.sort()
-    windows: list[tuple[int, int]] = []
+    sites = sorted(set(sites))
+    windows: list[tuple[int, int, list[int]]] = []
     for site in sites:
         if windows and site - BEFORE < windows[-1][1]:
-            windows[-1] = (windows[-1][0], min(len(line), site + AFTER))
+            start, _, held = windows[-1]
+            windows[-1] = (start, min(len(line), site + AFTER), [*held, site])
             continue
-        windows.append((max(0, site - BEFORE), min(len(line), site + AFTER)))
+        windows.append((max(0, site - BEFORE), min(len(line), site + AFTER), [site]))
     return windows
 
 
+def _split(start: int, end: int, sites: list[int]) -> list[tuple[int, int]]:
+    """One window per site of the window ``start..end``: each ends where the next one's
+    context begins (BEFORE characters ahead of its site), and always after its own site."""
+    bounds = [max(site + 1, following - BEFORE) for site, following in itertools.pairwise(sites)]
+    return list(zip([start, *bounds], [*bounds, end], strict=True))
+
+
 def might_apply(text: str) -> bool:
-    """Does a line hold an orphan mark with damage around it to search?"""
-    if "?" not in text and "\ufffd" not in text:
+    """Does a line hold an orphan mark with damage around it, or a hidden rewrite, to search?"""
+    if not _has_sites(text):
         return False
     return any(_worth_searching(line) and _windows(line) for line in _lines_with_sites(text))
+
+
+def _has_sites(text: str) -> bool:
+    """A cheap look at all of *text*: a mark, or ASCII glued between rare and CJK text."""
+    return "?" in text or "\ufffd" in text or _hidden_rewrite().search(text) is not None
 
 
 def _lines_with_sites(text: str) -> Iterator[str]:
@@ -705,6 +731,11 @@ def _lines_with_sites(text: str) -> Iterator[str]:
         if start not in starts:
             starts.add(start)
             yield text[start:end]
+    for match in _hidden_rewrite().finditer(text):
+        start, end = line_bounds(text, match.start())
+        if start not in starts:
+            starts.add(start)
+            yield text[start:end]
     if "(" not in text:
         return
     for match in _PARENTHESISED_GROUP.finditer(text):
@@ -716,10 +747,10 @@ def _lines_with_sites(text: str) -> Iterator[str]:
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
     """Propose byte-domain repairs for clusters of orphan marks with damage around them."""
-    if "?" not in text and "\ufffd" not in text:
+    if not _has_sites(text):
         return []
     proposals: list[Proposal] = []
-    for offset, line in lines_matching(text, _MARK):
+    for offset, line in lines_matching(text, _MARK, _hidden_rewrite()):
         if _worth_searching(line):
             proposals.extend(_line_proposals(line, offset))
     if proposals and "(" in text:
@@ -743,7 +774,7 @@ def _worth_searching(line: str) -> bool:
     most clean files never load the language model here.
     """
     if "?" not in line and "\ufffd" not in line:
-        return False
+        return _hidden_rewrite().search(line) is not None
     return is_suspicious(line) or MARK_GLUED_TO_ASCII.search(line) is not None
 
 
@@ -780,26 +811,36 @@ def _search_line(line: str) -> list[Proposal]:
     proposals: list[Proposal] = []
     body = line.rstrip("\r\n")
     line = body + "\n"  # a line end (or the end of the text) follows the last window
-    for start, end in _windows(body):
-        repaired = repair_window(line, start, end)
-        if repaired is None or not repaired.edits:
-            continue
-        gain = repaired.score - _literal_score(line, start, end)
-        margin = repaired.score - repaired.runner_up
-        if gain < MIN_GAIN:
-            continue
-        confidence = min(1.0, 0.5 + 0.5 * margin / CONFIDENT_MARGIN)
-        for edit_start, edit_end, replacement, note in repaired.edits:
-            proposals.append(
-                Proposal(
-                    start + edit_start,
-                    start + edit_end,
-                    replacement,
-                    f"misaligned double-byte edit: {note or 're-paired bytes'}",
-                    confidence,
-                )
-            )
+    for start, end, sites in _windows(body):
+        found = _window_proposals(line, start, end)
+        if not found and len(sites) > 1:
+            # One site no reconstruction explains must not cost the others their repair.
+            for part_start, part_end in _split(start, end, sites):
+                found += _window_proposals(line, part_start, part_end)
+        proposals += found
     return proposals
+
+
+def _window_proposals(line: str, start: int, end: int) -> list[Proposal]:
+    """The edits of the best repair of ``line[start:end]``, when it is plausible enough."""
+    repaired = repair_window(line, start, end)
+    if repaired is None or not repaired.edits:
+        return []
+    gain = repaired.score - _literal_score(line, start, end)
+    margin = repaired.score - repaired.runner_up
+    if gain < MIN_GAIN:
+        return []
+    confidence = min(1.0, 0.5 + 0.5 * margin / CONFIDENT_MARGIN)
+    return [
+        Proposal(
+            start + edit_start,
+            start + edit_end,
+            replacement,
+            f"misaligned double-byte edit: {note or 're-paired bytes'}",
+            confidence,
+        )
+        for edit_start, edit_end, replacement, note in repaired.edits
+    ]
 
 
 _line_proposals = LineMemo(_search_line)
