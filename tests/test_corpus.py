@@ -64,7 +64,7 @@ SHOW_FAILURES = 5
 #: character error rate for lossy classes).  The test fails below this floor (a regression)
 #: and reports an expected failure between the floor and the target.
 FLOORS: dict[str, float] = {
-    "misaligned": 0.70,
+    "misaligned": 0.74,
     "lossy-fffd": 0.015,
     "lossy-question": 0.013,
 }

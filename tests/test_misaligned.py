@@ -86,6 +86,17 @@ def test_rewrite_hidden_in_trail_bytes_without_any_mark(clean: str) -> None:
     assert fixer.fix_text(damaged) == clean
 
 
+@pytest.mark.parametrize(
+    "clean", ["会议结束了。记者随后采访了他。", "比赛已经结束。技术统计显示主队占优。"]
+)
+def test_swallowed_bracket_the_rewrite_made(clean: str) -> None:
+    # 。 (A1 A3) before a character led by BC: the rewrite turned A3 BC into '<', and the
+    # decoder, finding A1 before it, orphaned A1 and swallowed the '<'.
+    damaged = damage(clean)
+    assert "。" not in damaged[: damaged.index("?") + 1]
+    assert fixer.fix_text(damaged) == clean
+
+
 def test_one_unexplained_site_does_not_block_the_others() -> None:
     # Two sites close enough to share a window: the first (a hidden rewrite) is repairable,
     # the second is a lone mark no reconstruction explains.  The first is still repaired.

@@ -61,6 +61,8 @@ BEAM_WIDTH = 25.0
 PENDING_CAP = 4096
 #: Characters a lost trail byte may complete, best first, tried per hypothesis.
 LOST_TRAILS = 64
+#: Lost lead bytes tried per hypothesis before a swallowed bracket the rewrite made, best first.
+HIDDEN_BRACKET_LEADS = 16
 #: pending_token of a lead byte that is a lost byte (its character is not scored yet).
 LOST = -2
 
@@ -158,6 +160,23 @@ def _lost_leads(family: str, last_trail: int, orphan: int) -> tuple[int, ...]:
         for byte in range(0x81, 0x100)
         if (last_trail, byte) not in table.halfwidth and byte not in paired
     )
+
+
+@functools.cache
+def _likely_leads(family: str, ascii_byte: int) -> tuple[int, ...]:
+    """The lead bytes likeliest (by the model's character scores) before the full-width
+    pair that *ascii_byte* was rewritten from: HIDDEN_BRACKET_LEADS of them."""
+    table = tables(family)
+    pair = table.fullwidth.get(ascii_byte)
+    if pair is None:
+        return ()
+    model = lm.get_model()
+    scored = [
+        (model.char_score(text), lead)
+        for lead in range(0x81, 0x100)
+        if (text := table.pair_text[(lead - 0x80) * 256 + pair[0]]) is not None and len(text) == 1
+    ]
+    return tuple(lead for _, lead in heapq.nlargest(HIDDEN_BRACKET_LEADS, scored))
 
 
 class Hypothesis(NamedTuple):
@@ -323,11 +342,8 @@ class _Search:
         """Successors of *hyp* when the decoder dropped a byte (the orphan mark)."""
         results: list[Successor] = []
         if hyp.pending < 0:
-            score, gap, _, _, last_trail, (_, previous), orphan, *rest = hyp
-            for byte in _lost_leads(self.family, last_trail, orphan):
-                # Built field by field (hot path): the byte is pending, lost and orphaned.
-                grown = Hypothesis(score, gap, byte, LOST, -1, (previous, byte), byte, *rest)
-                results.append((grown, "", _LOST_NOTES[byte]))
+            for byte in _lost_leads(self.family, hyp.last_trail, hyp.orphan):
+                results.append((self._lost_lead(hyp, byte), "", _LOST_NOTES[byte]))
             return results
         lead = hyp.pending
         options = []
@@ -361,6 +377,27 @@ class _Search:
                 )
             )
         return results
+
+    @staticmethod
+    def _lost_lead(hyp: Hypothesis, byte: int) -> Hypothesis:
+        """*hyp* after a lost lead byte: pending, lost and orphaned (built field by field:
+        this is the hottest constructor of the search)."""
+        score, gap, _, _, _, (_, previous), _, *rest = hyp
+        return Hypothesis(score, gap, byte, LOST, -1, (previous, byte), byte, *rest)
+
+    def _hidden_bracket(self, hyp: Hypothesis, index: int, record) -> None:
+        """Successors where the orphaned lead byte swallowed a '<' or '(' that the rewrite
+        had made of a full-width pair: the pair is restored after the lead."""
+        allowed = _lost_leads(self.family, hyp.last_trail, hyp.orphan)
+        for bracket in (0x3C, 0x28):
+            for lead in _likely_leads(self.family, bracket):
+                if lead not in allowed:
+                    continue
+                swallowed = self._lost_lead(hyp, lead)._replace(orphan=-1)
+                note = f"{_LOST_NOTES[lead]} that swallowed {chr(bracket)!r}"
+                for grown, piece, extra in self.feed(swallowed, bracket, index, True):
+                    if extra:  # the full-width reading (the plain one never pairs)
+                        record(index + 1, grown, piece, f"{note}; {extra}")
 
     def pinyin_pair_reads(self, hyp: Hypothesis, syllable: str) -> bool:
         """Is the pair before the insertion point a character this syllable reads?"""
@@ -470,6 +507,9 @@ class _Search:
             # ASCII) or through an annotation; any other next character ends it unpaired.
             lead_pairs = "!" <= after[:1] <= "~"
             lost_lead = hyp.pending < 0
+            # A '?' (a lead byte orphaned by a rewrite) may have swallowed a '<' or '(' that
+            # the rewrite itself made of the full-width pair after it.
+            hidden_bracket = char == "?"
             if lost_lead and not (lead_pairs or pinyin_after or tag_tail):
                 lost: list[Successor] = []
             else:
@@ -495,6 +535,8 @@ class _Search:
                             piece + more,
                             note + " that swallowed '<'" + (f"; {extra}" if extra else ""),
                         )
+            if hidden_bracket and lost_lead:
+                self._hidden_bracket(hyp, index, record)
             if char == "?" or hyp.pending < 0:
                 literal: list[tuple[int, Hypothesis]] = []
                 self._plain(hyp, index, char, lambda t, g, p, n: literal.append((t, g, p, n)))
