@@ -80,6 +80,8 @@ _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[ />]")
 #: Tag tails (``/p>``) with no ``<``: malformed markup a lost byte leaves behind.
 _ORPHAN_TAG = re.compile(r"(?<![<A-Za-z0-9/])/?[A-Za-z][A-Za-z0-9]*>")
 ORPHAN_TAG_PENALTY = 12.0
+#: Builds a Hypothesis from a finished tuple of its fields (faster than its constructor).
+_NEW_TUPLE = tuple.__new__
 #: The edit note of each lost byte value.
 _LOST_NOTES = tuple(f"lost byte {byte:02X}" for byte in range(0x100))
 #: Output characters a hypothesis remembers for the markup check.
@@ -233,102 +235,66 @@ class _Search:
                 rewarded = rewarded | {char}
         return score, tail, rewarded, text_id
 
+    def _after(
+        self,
+        hyp: Hypothesis,
+        text: str,
+        pending: int,
+        pending_token: int,
+        last_trail: int,
+        halved: tuple[int, int],
+        orphan: int,
+    ) -> Hypothesis:
+        """*hyp* after emitting *text*, with the given byte state (built positionally: the
+        search makes hundreds of thousands of these)."""
+        score, tail, rewarded, text_id = self._emit(hyp, text)
+        return Hypothesis(
+            score,
+            hyp.gap,
+            pending,
+            pending_token,
+            last_trail,
+            halved,
+            orphan,
+            tail,
+            text_id,
+            rewarded,
+            hyp.history,
+        )
+
     def feed(self, hyp: Hypothesis, byte: int, token: int, expandable: bool) -> list[Successor]:
         """Successors of *hyp* after the decoder-side byte *byte*: (hypothesis, output, note)."""
         if hyp.orphan >= 0 and (byte in (0x28, 0x3C) or self._pair(hyp.orphan, byte) is not None):
             return []  # the decoder would have paired (or swallowed) this byte
         halved = (hyp.halved[1], byte)
-        results: list[Successor] = []
         if hyp.pending < 0:
             if (hyp.last_trail, byte) in self.t.halfwidth:
                 return []  # a misaligned full-width pair the rewrite would have caught
             if byte < 0x80:
                 text = chr(byte)
-                score, tail, rewarded, text_id = self._emit(hyp, text)
-                results.append(
-                    (
-                        hyp._replace(
-                            score=score,
-                            orphan=-1,
-                            halved=halved,
-                            last_trail=-1,
-                            tail=tail,
-                            rewarded=rewarded,
-                            text_id=text_id,
-                        ),
-                        text,
-                        "",
-                    )
-                )
-            else:
-                results.append(
-                    (
-                        hyp._replace(
-                            pending=byte,
-                            pending_token=token,
-                            orphan=-1,
-                            halved=halved,
-                            last_trail=-1,
-                        ),
-                        "",
-                        "",
-                    )
-                )
-            return results
+                grown = self._after(hyp, text, hyp.pending, hyp.pending_token, -1, halved, -1)
+                return [(grown, text, "")]
+            score, gap, _, _, _, _, _, *rest = hyp
+            return [(Hypothesis(score, gap, byte, token, -1, halved, -1, *rest), "", "")]
+        results: list[Successor] = []
         lead = hyp.pending
         text = self._pair(lead, byte)
         if text is not None and not (
             (lead, byte) in self.t.halfwidth and hyp.pending_token != token
         ):
-            score, tail, rewarded, text_id = self._emit(hyp, text)
-            results.append(
-                (
-                    hyp._replace(
-                        score=score,
-                        pending=-1,
-                        orphan=-1,
-                        halved=halved,
-                        last_trail=byte,
-                        tail=tail,
-                        rewarded=rewarded,
-                        text_id=text_id,
-                    ),
-                    text,
-                    "",
-                )
-            )
+            grown = self._after(hyp, text, -1, hyp.pending_token, byte, halved, -1)
+            results.append((grown, text, ""))
         pair = self.t.fullwidth.get(byte) if expandable else None
         if pair is not None:
             first, second = pair
             text = self._pair(lead, first)
             if text is not None:
-                score, tail, rewarded, text_id = self._emit(hyp, text)
-                grown = hyp._replace(
-                    score=score,
-                    pending=-1,
-                    orphan=-1,
-                    halved=halved,
-                    last_trail=first,
-                    tail=tail,
-                    rewarded=rewarded,
-                    text_id=text_id,
-                )
+                grown = self._after(hyp, text, -1, hyp.pending_token, first, halved, -1)
                 note = f"half-width {chr(byte)!r} was full-width"
                 if second < 0x80:
-                    more, tail, rewarded, text_id = self._emit(grown, chr(second))
-                    results.append(
-                        (
-                            grown._replace(
-                                score=more,
-                                last_trail=-1,
-                                tail=tail,
-                                rewarded=rewarded,
-                                text_id=text_id,
-                            ),
-                            text + chr(second),
-                            note,
-                        )
-                    )
+                    more = chr(second)
+                    grown = self._after(grown, more, -1, grown.pending_token, -1, halved, -1)
+                    results.append((grown, text + more, note))
                 else:
                     results.append((grown._replace(pending=second, pending_token=-1), text, note))
         return results
@@ -360,22 +326,20 @@ class _Search:
         for _, byte, text, (score, tail, rewarded, text_id) in heapq.nlargest(
             LOST_TRAILS, options, key=lambda option: option[0]
         ):
-            results.append(
-                (
-                    hyp._replace(
-                        score=score,
-                        pending=-1,
-                        orphan=byte,
-                        halved=(previous, byte),
-                        last_trail=byte,
-                        tail=tail,
-                        rewarded=rewarded,
-                        text_id=text_id,
-                    ),
-                    text,
-                    _LOST_NOTES[byte],
-                )
+            grown = Hypothesis(
+                score,
+                hyp.gap,
+                -1,
+                hyp.pending_token,
+                byte,
+                (previous, byte),
+                byte,
+                tail,
+                text_id,
+                rewarded,
+                hyp.history,
             )
+            results.append((grown, text, _LOST_NOTES[byte]))
         return results
 
     @staticmethod
@@ -476,9 +440,8 @@ class _Search:
 
         def record(target: int, grown: Hypothesis, piece: str, note: str) -> None:
             in_sync = grown.pending < 0 and grown.orphan < 0
-            out.append(
-                (target, grown._replace(history=(hyp.history, index, target, piece, note, in_sync)))
-            )
+            history = (hyp.history, index, target, piece, note, in_sync)
+            out.append((target, _NEW_TUPLE(Hypothesis, (*grown[:-1], history))))
 
         def drop_pinyin(base: Hypothesis, group_start: int, piece: str, note: str) -> bool:
             """Handle an injected ``(syllable)``; True when it applies at all."""
