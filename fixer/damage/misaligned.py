@@ -93,8 +93,9 @@ def _hidden_rewrite() -> re.Pattern[str]:
     """A half-width byte hidden in a trail byte, with no mark: printable ASCII glued between
     a rare double-byte character (a lead byte with the wrong trail; not a Latin letter such
     as a tone-marked vowel) and more double-byte text."""
-    # The double-byte character comes first: scanning for it is what keeps this fast.
-    return re.compile(f"[\u2e80-\uffff](?<={suspicious_char_class()})([!-~])(?=[\u2e80-\uffff])")
+    # The rare character comes first: scanning for it is what keeps this fast (its range is
+    # checked only where one is found).
+    return re.compile(f"{suspicious_char_class()}(?<=[\u2e80-\uffff])([!-~])(?=[\u2e80-\uffff])")
 
 
 class CodecTables(NamedTuple):
