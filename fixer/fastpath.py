@@ -29,27 +29,23 @@ CLUSTER_REACH = 3
 
 
 @cache
-def _suspicious_pattern() -> re.Pattern[str]:
+def suspicious_pattern() -> re.Pattern[str]:
+    """One suspicious character (compiled once, on first use)."""
     common = re.escape("".join(sorted(lm.common_chars())))
     return re.compile(_SUSPICIOUS_CLASS.format(common=common))
 
 
 @cache
 def _cluster_pattern() -> re.Pattern[str]:
-    char = _suspicious_pattern().pattern
+    char = suspicious_pattern().pattern
     return re.compile(f"{char}(?:[\\s\\S]{{0,{CLUSTER_REACH - 1}}}{char})+")
-
-
-def suspicious_char_class() -> str:
-    """The regular-expression class of suspicious characters (for patterns built on it)."""
-    return _suspicious_pattern().pattern
 
 
 def is_suspicious(text: str) -> bool:
     """Does *text* contain any character worth a closer look?"""
     if text.isascii():
         return False
-    return _suspicious_pattern().search(text) is not None
+    return suspicious_pattern().search(text) is not None
 
 
 def cluster_windows(text: str, margin: int) -> list[tuple[int, int]]:

@@ -34,7 +34,7 @@ from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, apply_proposals
 from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
-from fixer.fastpath import is_suspicious, line_bounds, lines_matching, suspicious_char_class
+from fixer.fastpath import is_suspicious, line_bounds, lines_at, suspicious_pattern
 
 #: Replacement marks a decoder leaves for an orphan lead byte.
 ORPHAN_MARKS = "?\ufffd"
@@ -88,14 +88,19 @@ _LOST_NOTES = tuple(f"lost byte {byte:02X}" for byte in range(0x100))
 _TAIL = 12
 
 
-@functools.cache
-def _hidden_rewrite() -> re.Pattern[str]:
-    """A half-width byte hidden in a trail byte, with no mark: printable ASCII glued between
-    a rare double-byte character (a lead byte with the wrong trail; not a Latin letter such
-    as a tone-marked vowel) and more double-byte text."""
-    # The rare character comes first: scanning for it is what keeps this fast (its range is
-    # checked only where one is found).
-    return re.compile(f"{suspicious_char_class()}(?<=[\u2e80-\uffff])([!-~])(?=[\u2e80-\uffff])")
+#: Printable ASCII between two characters above U+2E7F (CJK and full-width text).  A negated
+#: range: it compiles in well under a millisecond, which a hook run notices.
+_ASCII_IN_DOUBLE_BYTE = re.compile("[!-~](?=[^\x00-\u2e7f])(?<=[^\x00-\u2e7f].)")
+
+
+def _hidden_rewrites(text: str) -> Iterator[int]:
+    """Positions of half-width bytes hidden in a trail byte, with no mark: printable ASCII
+    glued between a rare double-byte character (a lead byte with the wrong trail) and more
+    double-byte text."""
+    rare = suspicious_pattern()
+    for match in _ASCII_IN_DOUBLE_BYTE.finditer(text):
+        if rare.match(text, match.start() - 1):
+            yield match.start()
 
 
 class CodecTables(NamedTuple):
@@ -688,7 +693,7 @@ def _windows(line: str) -> list[tuple[int, int, list[int]]]:
     marks, hidden rewrites and annotations that do not read their character; each window
     with the sites it holds."""
     sites = [mark.start() for mark in _MARK.finditer(line) if _near_non_ascii(line, mark.start())]
-    sites += [match.start(1) for match in _hidden_rewrite().finditer(line)]
+    sites += _hidden_rewrites(line)
     # Pinyin after a character it does not read: inserted after a pair straddling two characters.
     sites += [
         match.start(2) - 1
@@ -722,7 +727,9 @@ def might_apply(text: str) -> bool:
 
 def _has_sites(text: str) -> bool:
     """A cheap look at all of *text*: a mark, or ASCII glued between rare and CJK text."""
-    return "?" in text or "\ufffd" in text or _hidden_rewrite().search(text) is not None
+    if "?" in text or "\ufffd" in text:
+        return True
+    return next(_hidden_rewrites(text), None) is not None
 
 
 def _lines_with_sites(text: str) -> Iterator[str]:
@@ -737,8 +744,8 @@ def _lines_with_sites(text: str) -> Iterator[str]:
         if start not in starts:
             starts.add(start)
             yield text[start:end]
-    for match in _hidden_rewrite().finditer(text):
-        start, end = line_bounds(text, match.start())
+    for index in _hidden_rewrites(text):
+        start, end = line_bounds(text, index)
         if start not in starts:
             starts.add(start)
             yield text[start:end]
@@ -756,7 +763,8 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     if not _has_sites(text):
         return []
     proposals: list[Proposal] = []
-    for offset, line in lines_matching(text, _MARK, _hidden_rewrite()):
+    sites = itertools.chain((mark.start() for mark in _MARK.finditer(text)), _hidden_rewrites(text))
+    for offset, line in lines_at(text, sites):
         if _worth_searching(line):
             proposals.extend(_line_proposals(line, offset))
     if proposals and "(" in text:
@@ -780,7 +788,7 @@ def _worth_searching(line: str) -> bool:
     most clean files never load the language model here.
     """
     if "?" not in line and "\ufffd" not in line:
-        return _hidden_rewrite().search(line) is not None
+        return next(_hidden_rewrites(line), None) is not None
     return is_suspicious(line) or MARK_GLUED_TO_ASCII.search(line) is not None
 
 
