@@ -15,6 +15,17 @@ def test_fix_text_repairs_utf8_read_as_gbk() -> None:
     assert fixer.fix_text(MOJIBAKE) == "数据库连接失败了"
 
 
+def test_short_mojibake_word_with_one_rare_character() -> None:
+    # 棣栭〉 (首页) holds a single rare character: too little to search on its own, but the
+    # rest of the document shows the same damage.
+    clean = "<li>首页</li>\n<li>产品中心</li>\n<li>联系我们</li>"
+    damaged = clean.encode().decode("gbk", "replace")
+    assert "<li>棣栭〉</li>" in damaged
+    assert fixer.fix_text(damaged) == clean
+    # Alone, the same line is left as it is: one rare character is no evidence.
+    assert fixer.fix_text("<li>棣栭〉</li>") == "<li>棣栭〉</li>"
+
+
 def test_fix_text_leaves_clean_text_alone() -> None:
     assert fixer.fix_text(CLEAN) == CLEAN
     assert fixer.fix_text("") == ""

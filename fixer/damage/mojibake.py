@@ -12,6 +12,7 @@ more probable than what is there.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -20,7 +21,7 @@ from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, WESTERN_CODECS
 from fixer.codecs import decode_runs, ensure_codec
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, resolve_overlaps
-from fixer.fastpath import cluster_windows, is_suspicious, lines_at
+from fixer.fastpath import cluster_windows, is_suspicious, lines_at, suspicious_pattern
 
 #: Minimum gain in log-likelihood (natural log) a candidate must bring.
 MIN_GAIN = 6.0
@@ -353,12 +354,29 @@ def _spots(text: str) -> Iterator[int]:
             yield from (start + index + 1 for index, char in enumerate(window) if char == "\n")
 
 
+def _lone_spots(text: str) -> Iterator[int]:
+    """Positions of single rare characters whose neighbourhood reads as CJK in UTF-8: a short
+    word of mojibake (``棣栭〉`` for 首页) may hold only one rare character."""
+    rare = suspicious_pattern()
+    for match in rare.finditer(text):
+        start = max(0, match.start() - GATE_MARGIN)
+        if _decodes_as_cjk(text[start : match.end() + GATE_MARGIN]):
+            yield match.start()
+
+
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
-    """Propose a decode for every mojibake span the model is confident about."""
+    """Propose a decode for every mojibake span the model is confident about.
+
+    Where the text shows mojibake at all (a cluster of it), lines with a single rare
+    character that reads as CJK in UTF-8 are searched too: the same damage, in a short word.
+    """
     if not is_suspicious(text):
         return []
+    spots = list(_spots(text))
+    if not spots:
+        return []
     everything: list[tuple[float, Proposal]] = []
-    for offset, line in lines_at(text, _spots(text)):
+    for offset, line in lines_at(text, itertools.chain(spots, _lone_spots(text))):
         everything.extend(_line_proposals(line, offset))
     if not everything:
         return []
