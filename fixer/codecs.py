@@ -88,6 +88,8 @@ def decode_runs(line: str, wrong: str, true: str) -> Iterator[tuple[int, int, st
             try:
                 decoded = data[begin:finish].decode(true)
             except UnicodeDecodeError:
+                # Pulled back inside a character: the run was cut by a lost byte.  Such
+                # lines belong to the lossy class, which reads the run with its marks.
                 continue
             start, end = offset + position[begin], offset + position[finish]
             if decoded != line[start:end]:
