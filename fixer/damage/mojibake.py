@@ -21,7 +21,13 @@ from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, WESTERN_CODECS
 from fixer.codecs import decode_runs, ensure_codec
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, resolve_overlaps
-from fixer.fastpath import cluster_windows, is_suspicious, lines_at, suspicious_pattern
+from fixer.fastpath import (
+    cluster_windows,
+    is_suspicious,
+    line_bounds,
+    lines_at,
+    suspicious_pattern,
+)
 
 #: Minimum gain in log-likelihood (natural log) a candidate must bring.
 MIN_GAIN = 6.0
@@ -84,6 +90,8 @@ _TWO_UTF8_SEQUENCES = re.compile(
 )
 #: Characters of context the gate decodes on each side of a cluster of rare characters.
 GATE_MARGIN = 4
+#: Lines around a mojibake spot in which a single rare character is searched too.
+LONE_REACH = 3
 
 
 def _covered(spans: list[tuple[int, int]], start: int, end: int) -> float:
@@ -354,14 +362,34 @@ def _spots(text: str) -> Iterator[int]:
             yield from (start + index + 1 for index, char in enumerate(window) if char == "\n")
 
 
-def _lone_spots(text: str) -> Iterator[int]:
-    """Positions of single rare characters whose neighbourhood reads as CJK in UTF-8: a short
-    word of mojibake (``棣栭〉`` for 首页) may hold only one rare character."""
+def _lone_spots(text: str, spots: list[int]) -> Iterator[int]:
+    """Positions of single rare characters, within LONE_REACH lines of a mojibake spot, whose
+    neighbourhood reads as CJK in UTF-8: a short word of mojibake (``棣栭〉`` for 首页) may
+    hold only one rare character, and damage comes in blocks (a menu, a paragraph)."""
     rare = suspicious_pattern()
-    for match in rare.finditer(text):
-        start = max(0, match.start() - GATE_MARGIN)
-        if _decodes_as_cjk(text[start : match.end() + GATE_MARGIN]):
-            yield match.start()
+    for start, end in _regions(text, spots, LONE_REACH):
+        for match in rare.finditer(text, start, end):
+            window = text[max(0, match.start() - GATE_MARGIN) : match.end() + GATE_MARGIN]
+            if _decodes_as_cjk(window):
+                yield match.start()
+
+
+def _regions(text: str, indices: list[int], reach: int) -> list[tuple[int, int]]:
+    """Spans of *text* from *reach* lines before to *reach* lines after each index, merged."""
+    regions: list[tuple[int, int]] = []
+    for index in sorted(indices):
+        start, end = line_bounds(text, index)
+        for _ in range(reach):
+            if start > 0:
+                start = text.rfind("\n", 0, start - 1) + 1
+            if end < len(text):
+                found = text.find("\n", end + 1)
+                end = len(text) if found == -1 else found
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
+        else:
+            regions.append((start, end))
+    return regions
 
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
@@ -376,7 +404,7 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     if not spots:
         return []
     everything: list[tuple[float, Proposal]] = []
-    for offset, line in lines_at(text, itertools.chain(spots, _lone_spots(text))):
+    for offset, line in lines_at(text, itertools.chain(spots, _lone_spots(text, spots))):
         everything.extend(_line_proposals(line, offset))
     if not everything:
         return []
