@@ -17,7 +17,9 @@ language model finds the best path (Viterbi over character bigrams) and, for
 each recovered character, the best path that avoids it (max-marginals).  A
 recovered character is kept only with a clear margin over every alternative;
 otherwise it stays lost and is written as one U+FFFD, which the lost-data class
-reports.  Segments where most bytes were lost (Big5 and EUC readings of UTF-8)
+reports.  A quote or bracket that would balance the line, as the first reading
+leaves it, gets a bonus; a ``?`` that stands for lost bytes is scored as the
+U+FFFD it replaced.  Segments where most bytes were lost (Big5 and EUC readings of UTF-8)
 are left alone, and nothing changes unless the segment becomes clearly more
 plausible.
 """
