@@ -367,10 +367,15 @@ def _lone_spots(text: str, spots: list[int]) -> Iterator[int]:
     neighbourhood reads as CJK in UTF-8: a short word of mojibake (``棣栭〉`` for 首页) may
     hold only one rare character, and damage comes in blocks (a menu, a paragraph)."""
     rare = suspicious_pattern()
+    searched = {text.rfind("\n", 0, spot) + 1 for spot in spots}  # lines searched anyway
     for start, end in _regions(text, spots, LONE_REACH):
         for match in rare.finditer(text, start, end):
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            if line_start in searched:
+                continue
             window = text[max(0, match.start() - GATE_MARGIN) : match.end() + GATE_MARGIN]
             if _decodes_as_cjk(window):
+                searched.add(line_start)
                 yield match.start()
 
 
