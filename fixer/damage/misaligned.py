@@ -494,20 +494,17 @@ class _Search:
                 swallowed = grown._replace(orphan=-1)
                 if pinyin_after:
                     drop_pinyin(swallowed, index + 1, piece, note + " that swallowed '('")
-                    for again, more, extra in self.feed(swallowed, 0x28, index, False):
+                # The orphan swallowed the '(' of an annotation or the '<' of a tag.
+                for bracket, follows in ((0x28, pinyin_after), (0x3C, tag_tail)):
+                    if not follows:
+                        continue
+                    swallow_note = f"{note} that swallowed {chr(bracket)!r}"
+                    for again, more, extra in self.feed(swallowed, bracket, index, False):
                         record(
                             index + 1,
                             again,
                             piece + more,
-                            note + " that swallowed '('" + (f"; {extra}" if extra else ""),
-                        )
-                if tag_tail:
-                    for again, more, extra in self.feed(swallowed, 0x3C, index, False):
-                        record(
-                            index + 1,
-                            again,
-                            piece + more,
-                            note + " that swallowed '<'" + (f"; {extra}" if extra else ""),
+                            swallow_note + (f"; {extra}" if extra else ""),
                         )
             if hidden_bracket and lost_lead:
                 self._hidden_bracket(hyp, index, record)
