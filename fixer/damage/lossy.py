@@ -19,9 +19,9 @@ recovered character is kept only with a clear margin over every alternative;
 otherwise it stays lost and is written as one U+FFFD, which the lost-data class
 reports.  A quote or bracket that would balance the line, as the first reading
 leaves it, gets a bonus; a ``?`` that stands for lost bytes is scored as the
-U+FFFD it replaced.  Segments where most bytes were lost (Big5 and EUC readings of UTF-8)
-are left alone, and nothing changes unless the segment becomes clearly more
-plausible.
+U+FFFD it replaced.  Segments where most bytes were lost (Big5 and EUC readings
+of UTF-8) are left alone, and nothing changes unless the segment becomes clearly
+more plausible.
 """
 
 from __future__ import annotations
@@ -698,11 +698,13 @@ def _has_marks(text: str) -> bool:
 
 
 def _worth_searching(line: str) -> bool:
-    """Does *line* hold a mark that can stand for lost bytes, among rare characters?
+    """Does *line* hold a mark that can stand for lost bytes?
 
-    Wrongly decoded UTF-8 always leaves rare characters; without any, a mark is
-    ordinary punctuation and the language model is not needed (nor loaded).  A
-    ``?`` counts only where it interrupts a UTF-8 character in some decoder's bytes.
+    Wrongly decoded UTF-8 leaves rare characters; without any, a mark is ordinary
+    punctuation and the language model is not needed (nor loaded), unless it
+    follows a character whose bytes open a three-byte UTF-8 character (what is
+    left once another repair has read the rest of the line).  A ``?`` counts only
+    where it interrupts a UTF-8 character in some decoder's bytes.
     """
     if not _has_marks(line):
         return False
