@@ -485,6 +485,20 @@ class CharModel:
         count = self.scored_chars(text)
         return self.score(text) / count if count else 0.0
 
+    def language_shares(self, ch: str) -> dict[str, float]:
+        """Each language's share of *ch*'s (weighted) occurrences, by ``lm-meta.json`` name
+        (``zh-Hans``, ``zh-Hant``, ``ja``, ``ko``); empty for a character no list holds."""
+        languages = self._languages(ch)
+        if languages is None:
+            return {}
+        floor = self._posterior_floor
+        return {
+            name: max(0.0, (posterior - floor * prior) / (1.0 - floor))
+            for name, posterior, prior in zip(
+                self.meta["languages"], languages.posterior, self._language_prior, strict=True
+            )
+        }
+
     def char_score(self, ch: str) -> float:
         """Context-free LLR of one character.
 

@@ -255,3 +255,13 @@ def test_build_reproduces_committed_files(tmp_path: Path) -> None:
     )
     for name in (lm.META_FILE, lm.UNIGRAM_FILE, lm.BIGRAM_FILE, lm.COMMON_FILE):
         assert (tmp_path / name).read_bytes() == (lm.DATA_DIR / name).read_bytes(), name
+
+
+def test_language_shares_tell_the_scripts_apart() -> None:
+    model = lm.get_model()
+    assert model.language_shares("這")["zh-Hans"] < 0.01 < model.language_shares("這")["zh-Hant"]
+    assert model.language_shares("这")["zh-Hant"] < 0.01 < model.language_shares("这")["zh-Hans"]
+    assert model.language_shares("の")["ja"] > 0.9
+    shares = model.language_shares("的")
+    assert abs(sum(shares.values()) - 1.0) < 1e-6
+    assert model.language_shares("\U0002a6d6") == {}  # a character no list holds

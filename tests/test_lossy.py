@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fixer.config import DEFAULT_CONFIG
-from fixer.damage.lossy import LOSSY, REPLACEMENT
+from fixer.damage.lossy import LOSSY, REPLACEMENT, _written_in
 from fixer.evaluation import levenshtein
 from fixer.pipeline import fix_text, repair
 
@@ -165,6 +165,29 @@ def test_undecidable_character_becomes_one_replacement_character() -> None:
         == f'units = ["{REPLACEMENT}", "{REPLACEMENT}", "{REPLACEMENT}", "{REPLACEMENT}"]'
     )
     assert any(finding.kind == "lost-data" for finding in result.reports)
+
+
+def test_recovered_character_is_written_in_the_text_s_script() -> None:
+    # 诸 (E8 AF B8) and the Traditional 諸 (E8 AB B8) differ in the lost byte; the text around
+    # is Simplified (据, 图, 数…), so 諸 cannot be what was lost and 诸 wins clearly.
+    clean = "数据包括文字、图片和数字，诸如此类的信息都要保存。"
+    damaged = _damaged(clean, "gbk")
+    assert "岃" + REPLACEMENT in damaged  # E8 AF, then the lost B8
+    assert fix_text(damaged) == clean
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("会議の資料を準備しています", "ja"),
+        ("数据包括文字和图片", "zh-Hans"),
+        ("數據包括文字和圖片", "zh-Hant"),
+        ("文字和数字與圖片", None),  # both scripts
+        ("中文", None),  # no script-specific character
+    ],
+)
+def test_language_a_text_is_written_in(text: str, language: str | None) -> None:
+    assert _written_in(text) == language
 
 
 def test_hard_codecs_recover_only_what_is_certain() -> None:

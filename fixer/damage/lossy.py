@@ -84,6 +84,9 @@ KEEP_LOST = 0.0
 #: text by scripts/calibrate_lossy.py: 0 -> 10 made 12 of 300 paragraphs better and none
 #: worse (CER 0.0167 -> 0.0160); above 10 nothing changes.
 BALANCE_BONUS = 10.0
+#: Share of a character's occurrences a language's lists must hold for it to count as written
+#: in that language: a recovered 它 in Japanese, or 這 in Simplified Chinese, is foreign.
+MIN_LANGUAGE_SHARE = 0.01
 #: Penalty for a recovered kana or hangul character in text that has none elsewhere:
 #: large enough that no reading needs one (a lost byte of Chinese text is not Korean).
 FOREIGN_SCRIPT_PENALTY = -1000.0
@@ -308,6 +311,8 @@ class _Lattice:
         #: would balance there (set from the first reading, see solve_consistently).
         self.around: tuple[str, str] = ("", "")
         self.balancing: frozenset[str] = frozenset()
+        #: The language (lm name) the decoded text is written in, where it shows one.
+        self.language: str | None = None
         #: Set when the search dropped readings: rivals' scores are then only lower bounds.
         self.pruned = False
         self.size = len(segment.tokens)
@@ -442,6 +447,12 @@ class _Lattice:
             score += _PUNCT_PRIOR.get(edge.char, 0.0)
             if self.foreign and _script_of(edge.char) in self.foreign:
                 score += FOREIGN_SCRIPT_PENALTY
+            if (
+                edge.wildcards
+                and self.language
+                and not _written_in_language(edge.char, self.language)
+            ):
+                score += FOREIGN_SCRIPT_PENALTY
             if edge.wildcards and edge.char in self.balancing:
                 score += BALANCE_BONUS
         return score
@@ -514,10 +525,15 @@ class _Lattice:
         foreign = frozenset(recovered - known - {"han", "other"})
         reading = "".join(edge.char for edge in solved[1])
         balancing = _unbalanced(self.around[0] + reading + self.around[1])
-        if not foreign and not balancing:
+        decoded = "".join(
+            edge.char for edge in solved[1] if not edge.literal and not edge.wildcards
+        )
+        language = _written_in(decoded)
+        if not foreign and not balancing and language is None:
             return solved
         self.foreign = foreign
         self.balancing = balancing
+        self.language = language
         return self.solve()
 
     def margin(self, edge: Edge, total: float, through: dict[Edge, float]) -> float:
@@ -617,6 +633,31 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
         return None
     path_gain = total - _context_score(left, right, segment.chars)
     return _Repair(segment.start, end_index, repaired, gain, path_gain, recovered, lost, worst)
+
+
+def _written_in(text: str) -> str | None:
+    """The language *text* shows it is written in: ``ja`` where it holds kana, ``zh-Hans`` or
+    ``zh-Hant`` where it holds Han characters of one of those scripts only; else None."""
+    if any(_script_of(char) == "kana" for char in text):
+        return "ja"
+    model = lm.get_model()
+    scripts = set()
+    for char in set(text):
+        if _script_of(char) == "han":
+            shares = model.language_shares(char)
+            for script, other in (("zh-Hans", "zh-Hant"), ("zh-Hant", "zh-Hans")):
+                if shares.get(script, 0.0) >= MIN_LANGUAGE_SHARE > shares.get(other, 0.0):
+                    scripts.add(script)
+    return scripts.pop() if len(scripts) == 1 else None
+
+
+@cache
+def _written_in_language(char: str, language: str) -> bool:
+    """Is *char* (a recovered character) written in *language* text?  Only Han characters are
+    judged (kana and hangul have their own rule, see solve_consistently)."""
+    if _script_of(char) != "han":
+        return True
+    return lm.get_model().language_shares(char).get(language, 0.0) >= MIN_LANGUAGE_SHARE
 
 
 def _unbalanced(line: str) -> frozenset[str]:
