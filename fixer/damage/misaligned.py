@@ -93,19 +93,24 @@ _LOST_NOTES = tuple(f"lost byte {byte:02X}" for byte in range(0x100))
 _TAIL = 12
 
 
-#: Printable ASCII between two characters above U+2E7F (CJK and full-width text).  A negated
-#: range: it compiles in well under a millisecond, which a hook run notices.
-_ASCII_IN_DOUBLE_BYTE = re.compile("[!-~](?=[^\x00-\u2e7f])(?<=[^\x00-\u2e7f].)")
+#: Characters from here up are double-byte text (CJK and full-width forms).
+_DOUBLE_BYTE_FROM = "\u2e80"
 
 
 def _hidden_rewrites(text: str) -> Iterator[int]:
     """Positions of half-width bytes hidden in a trail byte, with no mark: printable ASCII
     glued between a rare double-byte character (a lead byte with the wrong trail) and more
-    double-byte text."""
-    rare = suspicious_pattern()
-    for match in _ASCII_IN_DOUBLE_BYTE.finditer(text):
-        if rare.match(text, match.start() - 1):
-            yield match.start()
+    double-byte text.  Scans for the rare characters (few, and fastpath's compiled pattern)."""
+    last = len(text) - 1
+    for match in suspicious_pattern().finditer(text):
+        index = match.end()
+        if (
+            index < last
+            and "!" <= text[index] <= "~"
+            and text[index + 1] >= _DOUBLE_BYTE_FROM
+            and text[index - 1] >= _DOUBLE_BYTE_FROM
+        ):
+            yield index
 
 
 class CodecTables(NamedTuple):
