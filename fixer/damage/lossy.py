@@ -392,12 +392,14 @@ class _Lattice:
             combinations = len(lead_bytes) * math.prod(len(options) for options in continuations)
             if not combinations:
                 continue
+            positions = range(start, start + length)
+            wild = sum(1 for position in positions if self._wild(position))
             if combinations > MAX_COMBINATIONS:
                 # Too many bytes lost in one character to tell: it stays one lost character.
-                positions = range(start, start + length)
-                wild = sum(1 for position in positions if self._wild(position))
                 yield Edge(start, start + length, REPLACEMENT, False, wild, ())
                 continue
+            if wild == length:
+                continue  # a character made only of lost bytes would be invented
             for lead in lead_bytes:
                 yield from self._character_edges(start, lead, continuations)
 
@@ -405,19 +407,21 @@ class _Lattice:
         self, start: int, lead: int, continuations: list[list[int]]
     ) -> Iterator[Edge]:
         tokens = self.segment.tokens
+        pairs = _rejects(self.codec).pairs
         prefixes: list[tuple[bytes, tuple[tuple[int, int], ...]]] = [
             (bytes((lead,)), ((start, lead),) if tokens[start] != lead else ())
         ]
         for offset, options in enumerate(continuations, 1):
             position = start + offset
-            prefixes = [
-                (
-                    data + bytes((byte,)),
-                    fills + (((position, byte),) if tokens[position] != byte else ()),
-                )
-                for data, fills in prefixes
-                for byte in options
-            ]
+            grown: list[tuple[bytes, tuple[tuple[int, int], ...]]] = []
+            for data, fills in prefixes:
+                for byte in options:
+                    if tokens[position] == byte:
+                        grown.append((data + bytes((byte,)), fills))
+                    # Lost bytes side by side must each have been replaced by the decoder.
+                    elif not fills or fills[-1][0] != position - 1 or (fills[-1][1], byte) in pairs:
+                        grown.append((data + bytes((byte,)), (*fills, (position, byte))))
+            prefixes = grown
         length = len(continuations) + 1
         for data, fills in prefixes:
             if len(fills) >= length:
@@ -426,17 +430,11 @@ class _Lattice:
                 char = data.decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            if fills and (not _char_allowed(char) or not self._pairs_rejected(fills)):
+            if fills and not _char_allowed(char):
                 continue
             if not fills and not _char_decodable(char):
                 continue
             yield Edge(start, start + length, char, False, len(fills), fills)
-
-    def _pairs_rejected(self, fills: tuple[tuple[int, int], ...]) -> bool:
-        """Adjacent wildcards inside one character must be rejected as a pair."""
-        pairs = _rejects(self.codec).pairs
-        values = dict(fills)
-        return all((byte, values[pos + 1]) in pairs for pos, byte in fills if pos + 1 in values)
 
     # -- scoring -----------------------------------------------------------------------
     def _llr(self, prev: str | None, edge: Edge) -> float:
