@@ -1,4 +1,5 @@
-"""The bench scripts run end to end at their smallest settings and print their tables.
+"""The bench scripts (and the held-out measurement script) run end to end at their smallest
+settings and print their tables.
 
 Only that they finish and report is asserted: figures depend on the machine, so no timing
 or accuracy threshold is checked here (the scripts exist to print them).
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import shared_or_skip
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -64,3 +67,18 @@ def test_speed_section_prints_its_table(section: str, header: str) -> None:
 def test_speed_skips_memory_section_when_big_file_is_zero() -> None:
     output = run_bench("speed.py", "--quick", "--sections", "4", "--big-mb", "0")
     assert "### 4." not in output
+
+
+def test_heldout_misaligned_prints_its_table() -> None:
+    shared_or_skip("peer-cases", "chardet", "tests", "GB2312")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "heldout_misaligned.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--limit", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("| gbk ", "| big5 "))]
+    assert len(rows) == 2
+    assert all(row.split("|")[2].strip() == "2" for row in rows)
