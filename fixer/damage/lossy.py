@@ -67,7 +67,7 @@ _MARK_SITE = re.compile(f"[{REPLACEMENT}{QUESTION}]")
 MIN_GAIN = 6.0
 #: Lead (natural log) a recovered character needs over every alternative reading.
 #: Calibrated on held-out web text by scripts/calibrate_lossy.py: from 2.5 down to 0.5,
-#: 138 of 300 damaged paragraphs came out better and 2 worse (CER 0.0265 -> 0.0152);
+#: 138 of 300 damaged cases came out better and 2 worse (CER 0.0265 -> 0.0152);
 #: below 0.5 the gain flattens.
 MIN_MARGIN = 0.5
 #: Extra lead needed where a recovered character has no CJK neighbour on either side (line
@@ -81,7 +81,7 @@ ISOLATED_MARGIN = 2.0
 KEEP_LOST = 0.0
 #: Bonus for a recovered quote or bracket that balances its line (see _unbalanced): a lost
 #: closer at a line end otherwise reads as the likelier 。 or ，.  Calibrated on held-out web
-#: text by scripts/calibrate_lossy.py: 0 -> 10 made 12 of 300 paragraphs better and none
+#: text by scripts/calibrate_lossy.py: 0 -> 10 made 12 of 300 cases better and none
 #: worse (CER 0.0167 -> 0.0160); above 10 nothing changes.
 BALANCE_BONUS = 10.0
 #: Share of a character's occurrences a language's lists must hold for it to count as written
