@@ -15,6 +15,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+from fixer import lm
 from fixer.chardata import HAN_CLASS, PINYIN_LETTERS, PINYIN_TONE_MARKS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
@@ -31,6 +32,9 @@ _TONED_GROUP = re.compile(f"[{PINYIN_TONE_MARKS}][{PINYIN_LETTERS}]{{0,5}}\\)")
 #: hard or polyphonic ones, however often the text repeats them.
 MIN_ANNOTATIONS = 3
 MIN_DISTINCT_CHARS = 5
+#: Distinct characters glossed with their everyday reading that show a machine pattern even
+#: below MIN_DISTINCT_CHARS (see _plain_glosses).
+MIN_PLAIN_GLOSSES = 3
 #: Tone-marked annotations a machine pattern holds at least (70 % of MIN_ANNOTATIONS).
 MIN_TONED = 3
 #: Share of a character's occurrences that must carry the annotation.
@@ -81,7 +85,7 @@ def annotation_pattern_holds(text: str) -> set[str]:
     if len(matches) < MIN_ANNOTATIONS:
         return set()
     annotated = Counter(m.group(1) for m in matches)
-    if len(annotated) < MIN_DISTINCT_CHARS:
+    if len(annotated) < MIN_DISTINCT_CHARS and _plain_glosses(matches) < MIN_PLAIN_GLOSSES:
         return set()
     # A machine marks tone on nearly every syllable; textbooks annotate words with spaces.
     toned = sum(1 for m in matches if any(c in PINYIN_TONE_MARKS for c in m.group(2)))
@@ -95,6 +99,20 @@ def annotation_pattern_holds(text: str) -> set[str]:
     return consistent if covered >= 0.8 * len(matches) else set()
 
 
+def _plain_glosses(matches: list[re.Match[str]]) -> int:
+    """How many distinct characters are glossed with the reading everybody knows them by: a
+    common character with its first reading.  A writer glosses hard characters, or a
+    polyphonic one's other reading; a converter glosses 多 as duō and 年 as nián."""
+    common = lm.common_chars()
+    plain = set()
+    for match in matches:
+        char, syllable = match.group(1), match.group(2)
+        value = _pinyin_dict().get(ord(char))
+        if char in common and value and value.split(",")[0] == syllable:
+            plain.add(char)
+    return len(plain)
+
+
 def might_apply(text: str) -> bool:
     """Do the annotations in *text* form a machine pattern?"""
     if "(" not in text or len(_TONED_GROUP.findall(text)) < MIN_TONED:
@@ -104,7 +122,8 @@ def might_apply(text: str) -> bool:
         for match in _GROUP.finditer(text, 1)
         if _HAN.match(text, match.start() - 1)
     }
-    return len(annotated) >= MIN_DISTINCT_CHARS and bool(annotation_pattern_holds(text))
+    enough = min(MIN_DISTINCT_CHARS, MIN_PLAIN_GLOSSES)
+    return len(annotated) >= enough and bool(annotation_pattern_holds(text))
 
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
