@@ -63,10 +63,16 @@ def _pinyin_dict() -> dict[int, str]:
 
 
 @cache
+def _readings_in_order(char: str) -> tuple[str, ...]:
+    """Tone-marked readings of *char* from pypinyin's dictionary, the usual one first."""
+    value = _pinyin_dict().get(ord(char))
+    return tuple(value.split(",")) if value else ()
+
+
+@cache
 def readings(char: str) -> frozenset[str]:
     """Tone-marked readings of *char* from pypinyin's dictionary (empty if unknown)."""
-    value = _pinyin_dict().get(ord(char))
-    return frozenset(value.split(",")) if value else frozenset()
+    return frozenset(_readings_in_order(char))
 
 
 def is_syllable(text: str) -> bool:
@@ -107,8 +113,7 @@ def _plain_glosses(matches: list[re.Match[str]]) -> int:
     plain = set()
     for match in matches:
         char, syllable = match.group(1), match.group(2)
-        value = _pinyin_dict().get(ord(char))
-        if char in common and value and value.split(",")[0] == syllable:
+        if char in common and _readings_in_order(char)[:1] == (syllable,):
             plain.add(char)
     return len(plain)
 
