@@ -97,6 +97,14 @@ def test_swallowed_bracket_the_rewrite_made(clean: str) -> None:
     assert fixer.fix_text(damaged) == clean
 
 
+def test_full_width_pair_whose_lead_a_rewrite_consumed() -> None:
+    # 。ＡＢＣ: the rewrite took A3 A3 (the end of 。 and the lead of Ａ) for ＃, so Ａ's own
+    # pair escaped it; the repair gives Ａ the half-width form the converter meant, like B, C.
+    damaged = damage("比赛结果是。ＡＢＣ三队并列第一。")
+    assert damaged.startswith("比赛结果是?#")
+    assert fixer.fix_text(damaged, to="keep", punct="keep") == "比赛结果是。ABC三队并列第一。"
+
+
 def test_one_unexplained_site_does_not_block_the_others() -> None:
     # Two sites close enough to share a window: the first (a hidden rewrite) is repairable,
     # the second is a lone mark no reconstruction explains.  The first is still repaired.

@@ -70,6 +70,8 @@ LOST_TRAILS = 64
 HIDDEN_BRACKET_LEADS = 16
 #: pending_token of a lead byte that is a lost byte (its character is not scored yet).
 LOST = -2
+#: pending_token of a lead byte that is the second half of a pair a rewrite made one byte of.
+REWRITTEN = -1
 
 _MARK = re.compile(f"[{ORPHAN_MARKS}]")
 #: How close to a mark a non-ASCII character must be for the mark to be searched.
@@ -295,9 +297,12 @@ class _Search:
         results: list[Successor] = []
         lead = hyp.pending
         text = self._pair(lead, byte)
+        # A full-width pair the rewrite would have caught cannot stand, unless it is a visible
+        # character or its lead came out of a rewrite (the rewrite had consumed that byte).
         if text is not None and not (
-            (lead, byte) in self.t.halfwidth and hyp.pending_token != token
+            (lead, byte) in self.t.halfwidth and hyp.pending_token not in (token, REWRITTEN)
         ):
+            text = self._as_converted(lead, byte, hyp.pending_token, text)
             grown = self._after(hyp, text, -1, hyp.pending_token, byte, halved, -1)
             results.append((grown, text, ""))
         pair = self.t.fullwidth.get(byte) if expandable else None
@@ -312,8 +317,16 @@ class _Search:
                     grown = self._after(grown, more, -1, grown.pending_token, -1, halved, -1)
                     results.append((grown, text + more, note))
                 else:
-                    results.append((grown._replace(pending=second, pending_token=-1), text, note))
+                    grown = grown._replace(pending=second, pending_token=REWRITTEN)
+                    results.append((grown, text, note))
         return results
+
+    def _as_converted(self, lead: int, trail: int, pending_token: int, text: str) -> str:
+        """*text* of the pair as the converter meant it: a full-width pair whose lead a
+        misaligned rewrite consumed escaped the rewrite, which would have made it half-width."""
+        if pending_token == REWRITTEN and (lead, trail) in self.t.halfwidth:
+            return chr(self.t.halfwidth[(lead, trail)])
+        return text
 
     def _pair(self, lead: int, trail: int) -> str | None:
         if lead < 0x80:
@@ -330,12 +343,13 @@ class _Search:
         lead = hyp.pending
         options = []
         for byte in self.t.high_trails.get(lead, ()):
-            if (lead, byte) in self.t.halfwidth:
+            if (lead, byte) in self.t.halfwidth and hyp.pending_token != REWRITTEN:
                 continue
             if hyp.orphan >= 0 and self._pair(hyp.orphan, byte) is not None:
                 continue
             text = self.t.pair_text[(lead - 0x80) * 256 + byte]
             assert text is not None
+            text = self._as_converted(lead, byte, hyp.pending_token, text)
             emitted = self._emit(hyp, text)
             options.append((emitted[0], byte, text, emitted))
         previous = hyp.halved[1]
