@@ -642,24 +642,29 @@ def _written_in(text: str) -> str | None:
     ``zh-Hant`` where it holds Han characters of one of those scripts only; else None."""
     if any(_script_of(char) == "kana" for char in text):
         return "ja"
-    model = lm.get_model()
     scripts = set()
     for char in set(text):
-        if _script_of(char) == "han":
-            shares = model.language_shares(char)
-            for script, other in (("zh-Hans", "zh-Hant"), ("zh-Hant", "zh-Hans")):
-                if shares.get(script, 0.0) >= MIN_LANGUAGE_SHARE > shares.get(other, 0.0):
-                    scripts.add(script)
+        languages = _languages_of(char)
+        for script, other in (("zh-Hans", "zh-Hant"), ("zh-Hant", "zh-Hans")):
+            if script in languages and other not in languages:
+                scripts.add(script)
     return scripts.pop() if len(scripts) == 1 else None
 
 
-@cache
 def _written_in_language(char: str, language: str) -> bool:
     """Is *char* (a recovered character) written in *language* text?  Only Han characters are
     judged (kana and hangul have their own rule, see solve_consistently)."""
+    return _script_of(char) != "han" or language in _languages_of(char)
+
+
+@cache
+def _languages_of(char: str) -> frozenset[str]:
+    """The languages that write the Han character *char* (at least MIN_LANGUAGE_SHARE of its
+    occurrences); empty for any other character."""
     if _script_of(char) != "han":
-        return True
-    return lm.get_model().language_shares(char).get(language, 0.0) >= MIN_LANGUAGE_SHARE
+        return frozenset()
+    shares = lm.get_model().language_shares(char)
+    return frozenset(name for name, share in shares.items() if share >= MIN_LANGUAGE_SHARE)
 
 
 def _unbalanced(line: str) -> frozenset[str]:

@@ -205,7 +205,7 @@ class Hypothesis(NamedTuple):
     score: float
     gap: float  # lead over the best different reconstruction merged into this one
     pending: int  # lead byte of the original waiting for its trail, or -1
-    pending_token: int  # window index of the pending byte (-1: a rewrite, LOST: a lost byte)
+    pending_token: int  # window index of the pending byte (or REWRITTEN, LOST)
     last_trail: int  # trail byte that ended the last original character, or -1
     halved: tuple[int, int]  # last two bytes of the stream the pinyin insertion saw
     orphan: int  # lost byte the decoder could not pair with the next byte, or -1
