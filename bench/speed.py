@@ -50,6 +50,7 @@ from common import (
 )
 
 import fixer
+from fixer import lm
 from fixer.damage.base import forget_searched_lines
 
 SEED = 20240601
@@ -335,13 +336,14 @@ def section_repair(runs: int, limit: int | None) -> None:
         if not usable:
             continue
         size = sum(len(case.damaged.encode("utf-8")) for case in usable)
-        # Every timed run starts with fixer's per-line memo empty: the cases were repaired
-        # once already (the warm-up), and a remembered line costs nothing to repair again.
+        # Every timed run starts with fixer's per-line memo and the model's pair scores
+        # empty: the cases were repaired once already (the warm-up), and a remembered line
+        # costs nothing to repair again.
         fixer_seconds = measure(
             _caller(fixer.fix_text, usable, True),
             runs,
             warmup=True,
-            before_each=forget_searched_lines,
+            before_each=_start_cold,
         ).wall
         ftfy_seconds = measure(_caller(ftfy.fix_text, usable, False), runs, warmup=True).wall
         rows.append(
@@ -387,6 +389,11 @@ def _fixer_survives(case: Case) -> bool:
     except Exception:
         return False
     return True
+
+
+def _start_cold() -> None:
+    forget_searched_lines()
+    lm.get_model().forget_pair_scores()
 
 
 def _caller(

@@ -48,6 +48,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 META_FILE = "lm-meta.json"
 UNIGRAM_FILE = "lm-unigrams.tsv"
 BIGRAM_FILE = "lm-bigrams.tsv"
+TRIGRAM_FILE = "lm-trigrams.txt"
 COMMON_FILE = "common-chars.txt"
 CALIBRATION_FILE = "lm-calibration.json"
 #: Version of the data files this module reads (``format`` in ``lm-meta.json``).
@@ -130,12 +131,14 @@ def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(low <= code <= high for low, high in ranges)
 
 
+@functools.cache
+def _is_cjk_uncached(ch: str) -> bool:
+    return _in_ranges(ord(ch), _CJK_RANGES) or ch in "\u3005\u3006\u3007"
+
+
 def is_cjk(ch: str) -> bool:
     """True for a Han (any block), kana or hangul character (not their half-width forms)."""
-    code = ord(ch)
-    if code < 0x1100:
-        return False
-    return _in_ranges(code, _CJK_RANGES) or ch in "\u3005\u3006\u3007"
+    return ch >= "\u1100" and _is_cjk_uncached(ch)
 
 
 def _classify(ch: str) -> str:
@@ -196,6 +199,14 @@ def common_chars() -> frozenset[str]:
     """
     text = (DATA_DIR / COMMON_FILE).read_text(encoding="utf-8")
     return frozenset(text.replace("\n", ""))
+
+
+@functools.cache
+def word_trigrams() -> frozenset[str]:
+    """The most frequent runs of three CJK characters inside dictionary words (星期一, 不動產,
+    心がけ), from a file of their own: the model does not load it, the searches that weigh
+    recovered characters against whole words do."""
+    return frozenset((DATA_DIR / TRIGRAM_FILE).read_text(encoding="utf-8").split())
 
 
 @functools.cache
@@ -329,6 +340,10 @@ class CharModel:
         self._initial_scale = initial_scale
         self._languages_cache: dict[str, _Languages | None] = {}
         self._continuation_cache: dict[str, tuple[float, float, float]] = {}
+        # Pair scores, keyed by prev + ch (ch alone at the start of text): the searches ask
+        # for the same few thousand pairs over and over.
+        self._logp_cache: dict[str, float] = {}
+        self._llr_cache: dict[str, float] = {}
 
     # -- probabilities -------------------------------------------------------------------
     def _p_cjk_unigram(self, ch: str) -> float:
@@ -424,6 +439,13 @@ class CharModel:
         ``ch="\\n"`` is the line-end event: after CJK text and punctuation its probability
         is the measured line-end rate of prev (higher after 。 than after ，).
         """
+        key = ch if prev is None else prev + ch
+        cached = self._logp_cache.get(key)
+        if cached is None:
+            cached = _remember(self._logp_cache, key, self._logp(prev, ch))
+        return cached
+
+    def _logp(self, prev: str | None, ch: str) -> float:
         k_prev = self._class_of(prev)
         k = self._class_of(ch)
         eol_factor = 1.0
@@ -464,16 +486,29 @@ class CharModel:
 
     def llr(self, prev: str | None, ch: str) -> float:
         """Log-likelihood ratio of ch after prev: model vs background."""
-        return self.logp(prev, ch) - self._log_background(prev, ch)
+        key = ch if prev is None else prev + ch
+        cached = self._llr_cache.get(key)
+        if cached is None:
+            value = self.logp(prev, ch) - self._log_background(prev, ch)
+            cached = _remember(self._llr_cache, key, value)
+        return cached
+
+    def forget_pair_scores(self) -> None:
+        """Empty the pair-score caches (to time scoring from cold)."""
+        self._logp_cache.clear()
+        self._llr_cache.clear()
 
     # -- public scores -------------------------------------------------------------------
     def score(self, text: str) -> float:
         """Sum of per-character LLRs: positive = plausible CJK text, negative = garbage."""
-        total = 0.0
-        prev: str | None = None
-        for ch in text:
-            total += self.llr(prev, ch)
-            prev = ch
+        if not text:
+            return 0.0
+        cache = self._llr_cache
+        llr = self.llr
+        total = llr(None, text[0])
+        for index in range(1, len(text)):
+            value = cache.get(text[index - 1 : index + 1])
+            total += llr(text[index - 1], text[index]) if value is None else value
         return total
 
     def scored_chars(self, text: str) -> int:
@@ -516,6 +551,17 @@ class CharModel:
         return (
             self.meta["class_llr"][CLASSES[k]] + math.log(self._within(ch, k)) + self._log_size[k]
         )
+
+
+#: Most pair scores each cache of a :class:`CharModel` holds; a full cache starts over.
+PAIR_CACHE_SIZE = 1 << 18
+
+
+def _remember(cache: dict[str, float], key: str, value: float) -> float:
+    if len(cache) >= PAIR_CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 _MODEL_LOCK = threading.Lock()

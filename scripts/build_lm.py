@@ -1,6 +1,6 @@
 """Rebuild the character language model files in fixer/data from installed packages.
 
-Usage: python scripts/build_lm.py [--top-bigrams N]
+Usage: python scripts/build_lm.py [--top-bigrams N] [--top-trigrams N]
 
 Deterministic: the same installed package versions give byte-identical files. Sources (see
 fixer/data/LM-SOURCES.md): jieba's dict.txt (MIT), OpenCC s2t/s2tw/s2hk (Apache-2.0),
@@ -43,6 +43,9 @@ LANGUAGE_WEIGHTS = {"zh-Hans": 0.35, "zh-Hant": 0.35, "ja": 0.2, "ko": 0.1}
 COUNT_SCALE = 1_000_000_000
 #: Number of bigrams kept (the most frequent by scaled count).
 TOP_BIGRAMS = 160_000
+#: Number of within-word trigrams kept (the most frequent by scaled count): the word
+#: evidence the lossy search gives a recovered character (see fixer.damage.lossy.WORD_BONUS).
+TOP_TRIGRAMS = 200_000
 #: Probability mass of P(ch | cjk) spread uniformly over all cjk code points (unseen chars).
 UNIGRAM_FLOOR = 1e-4
 #: Upper bound of the in-word continuation weight lambda(prev).
@@ -139,30 +142,35 @@ CLAUSE_MARKS = "，、；："
 
 
 class LanguageCounts(NamedTuple):
-    """Weighted counts of one language source: characters, word-initial characters, bigrams."""
+    """Weighted counts of one language source: characters, word-initial characters,
+    within-word bigrams and trigrams."""
 
     unigram: defaultdict
     initial: defaultdict
     bigram: defaultdict
+    trigram: defaultdict
 
     @classmethod
     def empty(cls) -> LanguageCounts:
-        return cls(defaultdict(float), defaultdict(float), defaultdict(float))
+        return cls(defaultdict(float), defaultdict(float), defaultdict(float), defaultdict(float))
 
 
 def add_word(counts: LanguageCounts, word: str, weight: float) -> None:
-    """Add one word's cjk characters, word-initial characters and within-word bigrams."""
-    previous = ""
+    """Add one word's cjk characters, word-initial characters, within-word bigrams and
+    trigrams (runs of cjk characters only)."""
+    run = ""
     for ch in word:
         if lm.char_class(ch) != "cjk":
-            previous = ""
+            run = ""
             continue
         counts.unigram[ch] += weight
-        if previous:
-            counts.bigram[previous + ch] += weight
+        if run:
+            counts.bigram[run[-1] + ch] += weight
         else:
             counts.initial[ch] += weight
-        previous = ch
+        if len(run) >= 2:
+            counts.trigram[run[-2:] + ch] += weight
+        run += ch
 
 
 def jieba_words() -> tuple[list[tuple[str, int]], list[str]]:
@@ -224,6 +232,7 @@ class MergedCounts(NamedTuple):
 
     unigram: dict[str, int]
     bigram: dict[str, int]
+    trigram: dict[str, int]
     #: Per language (order of LANGUAGE_WEIGHTS): character and word-initial counts.
     language_unigram: dict[str, dict[str, int]]
     language_initial: dict[str, dict[str, int]]
@@ -233,6 +242,7 @@ def merged_counts() -> MergedCounts:
     """Scale each language to its weight of COUNT_SCALE, sum, round to integers."""
     unigram: dict = defaultdict(float)
     bigram: dict = defaultdict(float)
+    trigram: dict = defaultdict(float)
     language_unigram: dict[str, dict[str, int]] = {}
     language_initial: dict[str, dict[str, int]] = {}
     for lang, counts in language_counts().items():
@@ -241,6 +251,8 @@ def merged_counts() -> MergedCounts:
             unigram[key] += counts.unigram[key] * factor
         for key in sorted(counts.bigram):
             bigram[key] += counts.bigram[key] * factor
+        for key in sorted(counts.trigram):
+            trigram[key] += counts.trigram[key] * factor
         language_unigram[lang] = {
             key: round(value * factor) for key, value in counts.unigram.items()
         }
@@ -249,7 +261,8 @@ def merged_counts() -> MergedCounts:
         }
     uni_int = {k: round(v) for k, v in unigram.items() if round(v) > 0}
     bi_int = {k: round(v) for k, v in bigram.items() if round(v) > 0 and k[0] in uni_int}
-    return MergedCounts(uni_int, bi_int, language_unigram, language_initial)
+    tri_int = {k: round(v) for k, v in trigram.items() if round(v) > 0}
+    return MergedCounts(uni_int, bi_int, tri_int, language_unigram, language_initial)
 
 
 def class_statistics(constitution: str) -> tuple[list[list[float]], list[float]]:
@@ -393,11 +406,19 @@ def rounded(value: float) -> float:
     return float(f"{value:.9g}")
 
 
-def build(out_dir: Path, constitution_path: Path, top_bigrams: int) -> dict[str, int]:
+def most_frequent(counts: dict[str, int], top: int) -> list[str]:
+    """The *top* keys with the highest counts (ties by key), in key order."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return sorted(key for key, _ in ranked[:top])
+
+
+def build(
+    out_dir: Path, constitution_path: Path, top_bigrams: int, top_trigrams: int = TOP_TRIGRAMS
+) -> dict[str, int]:
     merged = merged_counts()
     unigram, bigram = merged.unigram, merged.bigram
-    kept = sorted(bigram.items(), key=lambda item: (-item[1], item[0]))[:top_bigrams]
-    kept_bigram = dict(sorted(kept))
+    kept_bigram = {key: bigram[key] for key in most_frequent(bigram, top_bigrams)}
+    kept_trigrams = most_frequent(merged.trigram, top_trigrams)
     rowsum: dict[str, int] = defaultdict(int)
     for key, count in kept_bigram.items():
         rowsum[key[0]] += count
@@ -458,6 +479,8 @@ def build(out_dir: Path, constitution_path: Path, top_bigrams: int) -> dict[str,
         "line_end_prior_weight": LINE_END_PRIOR_WEIGHT,
         "bigram_top_n": top_bigrams,
         "bigrams_available": len(bigram),
+        "trigram_top_n": top_trigrams,
+        "trigrams_available": len(merged.trigram),
         "jieba_single_char_max_ratio": JIEBA_SINGLE_CHAR_MAX_RATIO,
         "jieba_single_chars_dropped": len(DROPPED_JIEBA_CHARS),
         "common_min_char_score": COMMON_MIN_CHAR_SCORE,
@@ -488,6 +511,7 @@ def build(out_dir: Path, constitution_path: Path, top_bigrams: int) -> dict[str,
     write(
         out_dir / lm.BIGRAM_FILE, "".join(f"{key}\t{count}\n" for key, count in kept_bigram.items())
     )
+    write(out_dir / lm.TRIGRAM_FILE, "".join(f"{key}\n" for key in kept_trigrams))
     write(
         out_dir / lm.COMMON_FILE,
         "".join("".join(common[i : i + 64]) + "\n" for i in range(0, len(common), 64)),
@@ -496,6 +520,8 @@ def build(out_dir: Path, constitution_path: Path, top_bigrams: int) -> dict[str,
         "unigrams": len(unigram),
         "bigrams": len(kept_bigram),
         "bigrams_available": len(bigram),
+        "trigrams": len(kept_trigrams),
+        "trigrams_available": len(merged.trigram),
         "common": len(common),
     }
 
@@ -515,10 +541,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=lm.DATA_DIR)
     parser.add_argument("--constitution", type=Path, default=DEFAULT_CONSTITUTION)
     parser.add_argument("--top-bigrams", type=int, default=TOP_BIGRAMS)
+    parser.add_argument("--top-trigrams", type=int, default=TOP_TRIGRAMS)
     args = parser.parse_args()
     if not args.constitution.is_file():
         parser.error(f"constitution text not found: {args.constitution}")
-    print(json.dumps(build(args.out, args.constitution, args.top_bigrams)))
+    print(json.dumps(build(args.out, args.constitution, args.top_bigrams, args.top_trigrams)))
 
 
 if __name__ == "__main__":

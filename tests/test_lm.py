@@ -74,6 +74,28 @@ def test_logp_is_finite_probability(model: lm.CharModel) -> None:
             assert math.isfinite(value) and value <= 0.0, (prev, ch)
 
 
+def test_pair_caches_return_the_computed_scores_and_stay_bounded(
+    model: lm.CharModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "我们在上海。Hello 中文\ufffd文字"
+    expected_score = model.score(text)
+    monkeypatch.setattr(lm, "PAIR_CACHE_SIZE", 4)
+    model.forget_pair_scores()
+    pairs = list(zip([None, *text], text, strict=False))
+    for prev, ch in pairs:
+        first = model.logp(prev, ch)
+        assert model.logp(prev, ch) == first
+        assert model.llr(prev, ch) == first - model._log_background(prev, ch)
+        assert len(model._logp_cache) <= 4 and len(model._llr_cache) <= 4
+    # score() reads the same cache: cold, partly warm and warm it gives one number.
+    assert model.score(text) == expected_score
+    assert model.score(text) == expected_score
+    model.forget_pair_scores()
+    assert model.score(text) == expected_score
+    # A start-of-text score is not confused with a pair that begins with the same character.
+    assert model.llr(None, "中") != model.llr("中", "中")
+
+
 def test_logp_prefers_in_word_continuation(model: lm.CharModel) -> None:
     assert model.logp("東", "北") > model.logp("東", "霳")
     assert model.logp("中", "国") > model.logp(None, "国")
@@ -228,12 +250,22 @@ def test_thresholds_are_ordered() -> None:
 
 
 def test_model_files_are_compact_and_consistent() -> None:
-    files = [lm.META_FILE, lm.UNIGRAM_FILE, lm.BIGRAM_FILE, lm.COMMON_FILE, lm.CALIBRATION_FILE]
+    files = [
+        lm.META_FILE,
+        lm.UNIGRAM_FILE,
+        lm.BIGRAM_FILE,
+        lm.TRIGRAM_FILE,
+        lm.COMMON_FILE,
+        lm.CALIBRATION_FILE,
+    ]
     assert sum((lm.DATA_DIR / name).stat().st_size for name in files) <= 6 * 1024 * 1024
     meta = json.loads((lm.DATA_DIR / lm.META_FILE).read_text(encoding="utf-8"))
     lines = (lm.DATA_DIR / lm.BIGRAM_FILE).read_text(encoding="utf-8").splitlines()
     assert len(lines) == meta["bigram_top_n"]
     assert lines == sorted(lines)
+    trigrams = (lm.DATA_DIR / lm.TRIGRAM_FILE).read_text(encoding="utf-8").splitlines()
+    assert len(trigrams) == meta["trigram_top_n"] == len(lm.word_trigrams())
+    assert trigrams == sorted(trigrams)
 
 
 def test_build_reproduces_committed_files(tmp_path: Path) -> None:
@@ -253,7 +285,7 @@ def test_build_reproduces_committed_files(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    for name in (lm.META_FILE, lm.UNIGRAM_FILE, lm.BIGRAM_FILE, lm.COMMON_FILE):
+    for name in (lm.META_FILE, lm.UNIGRAM_FILE, lm.BIGRAM_FILE, lm.TRIGRAM_FILE, lm.COMMON_FILE):
         assert (tmp_path / name).read_bytes() == (lm.DATA_DIR / name).read_bytes(), name
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fixer import lm
 from fixer.config import DEFAULT_CONFIG
 from fixer.damage.lossy import LOSSY, REPLACEMENT, _written_in
 from fixer.evaluation import levenshtein
@@ -174,6 +175,23 @@ def test_recovered_character_is_written_in_the_text_s_script() -> None:
     damaged = _damaged(clean, "gbk")
     assert "岃" + REPLACEMENT in damaged  # E8 AF, then the lost B8
     assert fix_text(damaged) == clean
+
+
+def test_recovered_character_completes_a_dictionary_word() -> None:
+    # 本 (E6 9C AC) lost its last byte at the start of the line: 有, 未, 期, 机 and 本 share
+    # the first two, and the bigram 本公 alone does not beat 有公 by a clear margin.  本公司 is
+    # a word, and the word decides.
+    clean = "本公司主要经营房地产和物业管理。"
+    damaged = _damaged(clean, "gbk")
+    assert damaged.startswith("鏈" + REPLACEMENT)
+    assert fix_text(damaged) == clean
+
+
+def test_word_trigrams_are_within_word_runs() -> None:
+    trigrams = lm.word_trigrams()
+    assert {"星期一", "本公司", "不動產", "心がけ"} <= trigrams
+    assert "的一个" not in trigrams  # 的 ends a word; 一个 starts the next
+    assert all(len(trigram) == 3 for trigram in trigrams)
 
 
 @pytest.mark.parametrize(
