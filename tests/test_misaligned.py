@@ -7,6 +7,7 @@ import pytest
 import fixer
 from fixer.config import make_config
 from fixer.damage.misaligned import MISALIGNED, propose
+from fixer.damage.pinyin import is_reading
 
 
 def _halve(data: bytes) -> bytes:
@@ -111,6 +112,33 @@ def test_one_unexplained_site_does_not_block_the_others() -> None:
     damaged = damage("請大家保護好自己的眼睛。") + "看見\ufffd?書"
     repaired = fixer.fix_text(damaged)
     assert repaired.startswith("請大家保護好自己的眼睛。")
+
+
+@pytest.mark.parametrize(
+    ("codec", "clean", "straddle", "reading"),
+    [
+        # Big5: 選 is BF EF; EF 73 ("s") is 鮢, read zhū.
+        ("big5", "打開設定頁面後點選save按鈕儲存變更。", "選s", "zhū"),
+        # GBK: 入 is C8 EB; EB 68 ("h") is 雋, read juàn.
+        ("gbk", "请在终端输入help查看说明。", "入h", "juàn"),
+    ],
+)
+def test_pinyin_after_a_pair_that_straddles_into_ascii(
+    codec: str, clean: str, straddle: str, reading: str
+) -> None:
+    # The converter read a character's trail byte and the ASCII letter after it as one code
+    # and annotated it: no mark anywhere, only the group after the letter.
+    before, letter = straddle
+    pair = bytes((before.encode(codec)[-1], ord(letter))).decode(codec)
+    assert is_reading(pair, reading)
+    at = clean.index(straddle) + 2
+    damaged = f"{clean[:at]}({reading}){clean[at:]}"
+    assert fixer.fix_text(damaged) == clean
+
+
+@pytest.mark.parametrize("clean", ["拼音字母a(ā)和o(ō)是單韻母。", "漢語拼音的e(ē)讀音。"])
+def test_annotated_latin_letters_stay(clean: str) -> None:
+    assert fixer.fix_text(clean) == clean
 
 
 def test_misaligned_edits_explain_lost_bytes() -> None:

@@ -34,7 +34,13 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from fixer import lm
-from fixer.chardata import BRACKET_PAIRS, DOUBLE_BYTE_LEADS, FULLWIDTH_LEAD, PINYIN_LETTERS
+from fixer.chardata import (
+    BRACKET_PAIRS,
+    DOUBLE_BYTE_LEADS,
+    FULLWIDTH_LEAD,
+    PINYIN_LETTERS,
+    PINYIN_TONE_MARKS,
+)
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, apply_proposals
@@ -97,6 +103,12 @@ _TAIL = 12
 
 #: Characters from here up are double-byte text (CJK and full-width forms).
 _DOUBLE_BYTE_FROM = "\u2e80"
+#: A tone-marked annotation after printable ASCII that follows double-byte text: pinyin
+#: inserted after a pair made of a character's trail byte and the ASCII byte after it.
+_STRADDLED_ANNOTATION = re.compile(
+    f"(?<=[{_DOUBLE_BYTE_FROM}-\U0010ffff])[!-'*-~]"
+    f"\\((?=[{PINYIN_LETTERS}]{{0,5}}[{PINYIN_TONE_MARKS}])[{PINYIN_LETTERS}]{{1,6}}\\)"
+)
 
 
 def _hidden_rewrites(text: str) -> Iterator[int]:
@@ -113,6 +125,14 @@ def _hidden_rewrites(text: str) -> Iterator[int]:
             and text[index - 1] >= _DOUBLE_BYTE_FROM
         ):
             yield index
+
+
+def _straddled_annotations(text: str) -> Iterator[int]:
+    """Positions of the ``(`` of annotations that follow a pair straddling a double-byte
+    character and the ASCII byte after it (``成o(yǐ)pen``: the pair is 成's trail and ``o``)."""
+    if "(" in text:
+        for match in _STRADDLED_ANNOTATION.finditer(text):
+            yield match.start() + 1
 
 
 class CodecTables(NamedTuple):
@@ -750,7 +770,15 @@ def _has_sites(text: str) -> bool:
     """A cheap look at all of *text*: a mark, or ASCII glued between rare and CJK text."""
     if "?" in text or "\ufffd" in text:
         return True
-    return next(_hidden_rewrites(text), None) is not None
+    return _has_unmarked_sites(text)
+
+
+def _has_unmarked_sites(text: str) -> bool:
+    """Sites with no mark: a hidden rewrite, or an annotation after a straddling pair."""
+    return (
+        next(_hidden_rewrites(text), None) is not None
+        or next(_straddled_annotations(text), None) is not None
+    )
 
 
 def _lines_with_sites(text: str) -> Iterator[str]:
@@ -765,7 +793,7 @@ def _lines_with_sites(text: str) -> Iterator[str]:
         if start not in starts:
             starts.add(start)
             yield text[start:end]
-    for index in _hidden_rewrites(text):
+    for index in itertools.chain(_hidden_rewrites(text), _straddled_annotations(text)):
         start, end = line_bounds(text, index)
         if start not in starts:
             starts.add(start)
@@ -784,7 +812,11 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     if not _has_sites(text):
         return []
     proposals: list[Proposal] = []
-    sites = itertools.chain((mark.start() for mark in _MARK.finditer(text)), _hidden_rewrites(text))
+    sites = itertools.chain(
+        (mark.start() for mark in _MARK.finditer(text)),
+        _hidden_rewrites(text),
+        _straddled_annotations(text),
+    )
     for offset, line in lines_at(text, sites):
         if _worth_searching(line):
             proposals.extend(_line_proposals(line, offset))
@@ -809,7 +841,7 @@ def _worth_searching(line: str) -> bool:
     most clean files never load the language model here.
     """
     if "?" not in line and "\ufffd" not in line:
-        return next(_hidden_rewrites(line), None) is not None
+        return _has_unmarked_sites(line)
     return is_suspicious(line) or MARK_GLUED_TO_ASCII.search(line) is not None
 
 
