@@ -187,6 +187,19 @@ def test_recovered_character_completes_a_dictionary_word() -> None:
     assert fix_text(damaged) == clean
 
 
+def test_decoders_that_explain_a_line_equally_recover_what_they_can() -> None:
+    # cp932 and Shift-JIS read these bytes almost alike (cp932 keeps the 0x80 of 。 as a
+    # control, Shift-JIS rejects it), so their best readings tie.  Shift-JIS rejects more
+    # pairs, which leaves 約 and い without a clear margin; cp932, the decoder that made the
+    # damage, recovers both.
+    clean = (
+        "当店では、地元の野菜を中心に約百種類の料理をご用意しています。"
+        "今週から、新しいメニューが加わりました。"
+    )
+    damaged = _damaged(clean, "cp932")
+    assert fix_text(damaged) == clean
+
+
 def test_word_trigrams_are_within_word_runs() -> None:
     trigrams = lm.word_trigrams()
     assert {"星期一", "本公司", "不動產", "心がけ"} <= trigrams

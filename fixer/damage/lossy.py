@@ -90,6 +90,9 @@ BALANCE_BONUS = 10.0
 #: web text by scripts/calibrate_lossy.py: 0 -> 3 made 10 of 300 cases better and none
 #: worse (CER 0.0147 -> 0.0143); 4 made 6 worse, 6 made 6 worse.
 WORD_BONUS = 3.0
+#: Decoders whose best readings of a line score within this many nats of the best one explain
+#: it equally well; the one that recovers most with a clear margin is chosen among them.
+CODEC_TIE = 1.0
 #: Share of a character's occurrences a language's lists must hold for it to count as written
 #: in that language: a recovered 它 in Japanese, or 這 in Simplified Chinese, is foreign.
 MIN_LANGUAGE_SHARE = 0.01
@@ -749,10 +752,14 @@ def _trim(start: int, before: str, after: str) -> tuple[int, int, str]:
 
 
 def _search_line(line: str) -> list[Proposal]:
-    """Repairs of one line, all read with the one wrong decoder that explains the line best."""
-    best: tuple[float, list[Proposal]] | None = None
+    """Repairs of one line, all read with the one wrong decoder that explains the line best.
+
+    The decoder whose best reading gains most wins; decoders within CODEC_TIE of it
+    explain the bytes as well (cp932 and Shift-JIS differ in a few rows), and among those
+    the one whose output gains most, i.e. recovers most with a clear margin, wins."""
+    readings: list[tuple[float, float, list[Proposal]]] = []
     for codec in LOSSY_DECODERS:
-        total = 0.0
+        path_gain = gain = 0.0
         proposals: list[Proposal] = []
         for segment in _segments(line, codec):
             repair = _repair_segment(line, segment, codec)
@@ -769,11 +776,16 @@ def _search_line(line: str) -> list[Proposal]:
                 if repair.worst_margin == math.inf
                 else min(1.0, repair.worst_margin / (3 * MIN_MARGIN))
             )
-            total += repair.path_gain
+            path_gain += repair.path_gain
+            gain += repair.gain
             proposals.append(Proposal(start, end, after, message, confidence))
-        if proposals and (best is None or total > best[0]):
-            best = (total, proposals)
-    return best[1] if best else []
+        if proposals:
+            readings.append((path_gain, gain, proposals))
+    if not readings:
+        return []
+    best = max(path_gain for path_gain, _, _ in readings)
+    tied = [reading for reading in readings if reading[0] >= best - CODEC_TIE]
+    return max(tied, key=lambda reading: (reading[1], reading[0]))[2]
 
 
 _line_proposals = LineMemo(_search_line)
