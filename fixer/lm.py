@@ -18,7 +18,9 @@ see ``fixer/data/LM-SOURCES.md`` for sources and licenses):
   dictionary bigrams it leaves out; ``Pcont`` is the distribution of non-initial characters,
   ``Pstart`` that of word-initial characters, each mixed over the languages (Simplified and
   Traditional Chinese, Japanese, Korean) by ``prev``'s language posterior ``L(prev)``.
-  After any other class: ``T(K(ch) | K(prev)) * P(ch | K(ch))``. ``T`` is the
+  After any other class: ``T(K(ch) | K(prev)) * P(ch | K(ch))``; after a digit, ``P(ch | cjk)``
+  is half ``Pstart`` and half ``Pnum``, what follows a number (年, 月, 个, 万...: the in-word
+  followers of the Chinese numerals). ``T`` is the
   class-transition matrix. Inside the punctuation classes and the space class characters have
   measured/typographic shares (``。`` far above ``．``, ``”`` above ``〉``); other classes are
   uniform over their members.
@@ -302,6 +304,9 @@ class CharModel:
             (1.0 - floor) / meta["language_total"][lang] for lang in languages
         )
         self._word_start_share = float(meta["word_start_share"])
+        self._after_number = {ch: float(p) for ch, p in meta["after_number"].items()}
+        self._after_number_share = float(meta["after_number_share"])
+        self._digit = CLASS_INDEX["digit"]
         self._continuation_scale = tuple(
             (1.0 - floor) / meta["continuation_total"][lang] for lang in languages
         )
@@ -455,9 +460,15 @@ class CharModel:
                 return math.log(per_char[0] if per_char else self._eol_class[k_prev])  # type: ignore[arg-type]
             eol_factor = per_char[1] if per_char else self._eol_factor_class[k_prev]
         if k_prev != self._cjk:
-            within = (
-                self._p_given_language(None, ch, False) if k == self._cjk else self._within(ch, k)
-            )
+            if k != self._cjk:
+                within = self._within(ch, k)
+            elif k_prev == self._digit:
+                share = self._after_number_share
+                within = (1.0 - share) * self._p_given_language(
+                    None, ch, False
+                ) + share * self._after_number.get(ch, 0.0)
+            else:
+                within = self._p_given_language(None, ch, False)
             return math.log(eol_factor * self._t[k_prev][k] * within)
         kept, dropped, eol_factor = self._continuation(prev)  # type: ignore[arg-type]
         if k != self._cjk:

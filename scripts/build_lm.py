@@ -43,6 +43,17 @@ LANGUAGE_WEIGHTS = {"zh-Hans": 0.35, "zh-Hant": 0.35, "ja": 0.2, "ko": 0.1}
 COUNT_SCALE = 1_000_000_000
 #: Number of bigrams kept (the most frequent by scaled count).
 TOP_BIGRAMS = 160_000
+#: Chinese numerals whose in-word followers show what follows a number (年, 月, 个, 万, 次...),
+#: and the characters that never follow an Arabic digit in text (the numerals themselves).
+#: 一 and 十 are left out as rows: their words are mostly not numbers (一样, 十分).
+NUMERAL_ROWS = "二三四五六七八九"
+NOT_AFTER_DIGITS = "〇零一二三四五六七八九十两"
+#: Characters kept in the after-number distribution (the most frequent).
+TOP_AFTER_NUMBER = 300
+#: Share of P(cjk character | digit) given to the after-number distribution; the rest is the
+#: word-start distribution.  Design constant: in CJK text most characters right after a
+#: number are counters, units and date parts.
+AFTER_NUMBER_SHARE = 0.5
 #: Number of within-word trigrams kept (the most frequent by scaled count): the word
 #: evidence the lossy search gives a recovered character (see fixer.damage.lossy.WORD_BONUS).
 TOP_TRIGRAMS = 200_000
@@ -406,6 +417,18 @@ def rounded(value: float) -> float:
     return float(f"{value:.9g}")
 
 
+def after_number(bigram: dict[str, int]) -> dict[str, float]:
+    """P(ch | a number precedes): the in-word followers of the NUMERAL_ROWS, without the
+    numerals, the TOP_AFTER_NUMBER most frequent, normalised."""
+    counts: dict[str, int] = defaultdict(int)
+    for key, count in bigram.items():
+        if key[0] in NUMERAL_ROWS and key[1] not in NOT_AFTER_DIGITS:
+            counts[key[1]] += count
+    kept = most_frequent(counts, TOP_AFTER_NUMBER)
+    total = sum(counts[ch] for ch in kept)
+    return {ch: rounded(counts[ch] / total) for ch in kept}
+
+
 def most_frequent(counts: dict[str, int], top: int) -> list[str]:
     """The *top* keys with the highest counts (ties by key), in key order."""
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
@@ -463,6 +486,8 @@ def build(
         "initial_total": initial_total,
         "language_total": {lang: sum(merged.language_unigram[lang].values()) for lang in languages},
         "word_start_share": WORD_START_SHARE,
+        "after_number": after_number(bigram),
+        "after_number_share": AFTER_NUMBER_SHARE,
         "continuation_total": {
             lang: sum(
                 max(0, count - merged.language_initial[lang].get(ch, 0))

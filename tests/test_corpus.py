@@ -65,7 +65,6 @@ SHOW_FAILURES = 5
 #: and reports an expected failure between the floor and the target.
 FLOORS: dict[str, float] = {
     "misaligned": 0.74,
-    "lossy-fffd": 0.011,
 }
 
 

@@ -96,6 +96,14 @@ def test_pair_caches_return_the_computed_scores_and_stay_bounded(
     assert model.llr(None, "中") != model.llr("中", "中")
 
 
+def test_counters_and_date_parts_follow_numbers(model: lm.CharModel) -> None:
+    for counter in "年月个次万":
+        assert model.logp("4", counter) > model.logp(None, counter) + 0.5, counter
+    # Arabic digits are not followed by Chinese numerals, and ordinary words gain nothing.
+    assert model.logp("4", "五") < model.logp(None, "五")
+    assert model.logp("4", "有") < model.logp(None, "有")
+
+
 def test_logp_prefers_in_word_continuation(model: lm.CharModel) -> None:
     assert model.logp("東", "北") > model.logp("東", "霳")
     assert model.logp("中", "国") > model.logp(None, "国")

@@ -200,6 +200,15 @@ def test_decoders_that_explain_a_line_equally_recover_what_they_can() -> None:
     assert fix_text(damaged) == clean
 
 
+@pytest.mark.parametrize("clean", ["会议定于2025年3月8日举行。", "本次活动共有120个单位参加。"])
+def test_character_after_a_number(clean: str) -> None:
+    # 年, 月 and 个 each lost their last byte right after a digit, where 有, 保 and 主 share
+    # the first two bytes; the model knows what follows a number.
+    damaged = _damaged(clean, "gbk")
+    assert damaged.count(REPLACEMENT) >= 1
+    assert fix_text(damaged) == clean
+
+
 def test_word_trigrams_are_within_word_runs() -> None:
     trigrams = lm.word_trigrams()
     assert {"星期一", "本公司", "不動產", "心がけ"} <= trigrams

@@ -646,7 +646,7 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
         needed = MIN_MARGIN
         before = pieces[-1] if pieces else left
         after = path[index + 1].char if index + 1 < len(path) else right
-        if not (_is_context(before) or _is_context(after)):
+        if not (_is_context(before) or _is_context(after) or _is_number(before)):
             needed += ISOLATED_MARGIN
         margin = lattice.margin(edge, total, through)
         if margin >= needed:
@@ -719,6 +719,11 @@ def _unbalanced(line: str) -> frozenset[str]:
         elif closed > opened:
             wanted.add(opener)
     return frozenset(wanted)
+
+
+def _is_number(char: str | None) -> bool:
+    """Is *char* a digit, which the model knows the next character of (年, 月, 个...)?"""
+    return char is not None and char.isascii() and char.isdigit()
 
 
 def _is_context(char: str | None) -> bool:
