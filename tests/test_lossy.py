@@ -6,7 +6,7 @@ import pytest
 
 from fixer import lm
 from fixer.config import DEFAULT_CONFIG
-from fixer.damage.lossy import LOSSY, REPLACEMENT, _written_in
+from fixer.damage.lossy import LOSSY, REPLACEMENT
 from fixer.evaluation import levenshtein
 from fixer.pipeline import fix_text, repair
 
@@ -214,20 +214,6 @@ def test_word_trigrams_are_within_word_runs() -> None:
     assert {"星期一", "本公司", "不動產", "心がけ"} <= trigrams
     assert "的一个" not in trigrams  # 的 ends a word; 一个 starts the next
     assert all(len(trigram) == 3 for trigram in trigrams)
-
-
-@pytest.mark.parametrize(
-    ("text", "language"),
-    [
-        ("会議の資料を準備しています", "ja"),
-        ("数据包括文字和图片", "zh-Hans"),
-        ("數據包括文字和圖片", "zh-Hant"),
-        ("文字和数字與圖片", None),  # both scripts
-        ("中文", None),  # no script-specific character
-    ],
-)
-def test_language_a_text_is_written_in(text: str, language: str | None) -> None:
-    assert _written_in(text) == language
 
 
 def test_hard_codecs_recover_only_what_is_certain() -> None:

@@ -38,6 +38,7 @@ from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage import misaligned
 from fixer.damage.base import DamageClass, LineMemo, Proposal, apply_proposals
+from fixer.damage.language import script_of, written_in, written_in_language
 from fixer.fastpath import is_suspicious, lines_matching
 
 #: Decoders whose replacement marks are searched, each with its own rejection rules.
@@ -93,9 +94,6 @@ WORD_BONUS = 3.0
 #: Decoders whose best readings of a line score within this many nats of the best one explain
 #: it equally well; the one that recovers most with a clear margin is chosen among them.
 CODEC_TIE = 1.0
-#: Share of a character's occurrences a language's lists must hold for it to count as written
-#: in that language: a recovered 它 in Japanese, or 這 in Simplified Chinese, is foreign.
-MIN_LANGUAGE_SHARE = 0.01
 #: Model gain per mark (nats) from which a lossy reading of a line is not weighed against the
 #: misaligned class's.  On the corpus, every line the misaligned reading won gained at most
 #: 2.5 per mark from the lossy one, and most lossy lines gain well over 5.
@@ -197,17 +195,6 @@ def _char_allowed(char: str) -> bool:
 @lru_cache(maxsize=1 << 18)
 def _pair_llr(prev: str | None, char: str) -> float:
     return lm.get_model().llr(prev, char)
-
-
-def _script_of(char: str) -> str:
-    """``kana``, ``hangul``, ``han`` or ``other``: scripts a recovered character must agree with."""
-    if "\u3040" <= char <= "\u30ff" or char in "々〆ヶ\u31f0\u31f1\u31f2\u31f3\u31f4\u31f5":
-        return "kana"
-    if "\uac00" <= char <= "\ud7af" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f":
-        return "hangul"
-    if lm.is_cjk(char):
-        return "han"
-    return "other"
 
 
 def _label(codec: str) -> str:
@@ -458,12 +445,12 @@ class _Lattice:
         score = _pair_llr(None if prev == REPLACEMENT else prev, edge.char)
         if not edge.literal:
             score += _PUNCT_PRIOR.get(edge.char, 0.0)
-            if self.foreign and _script_of(edge.char) in self.foreign:
+            if self.foreign and script_of(edge.char) in self.foreign:
                 score += FOREIGN_SCRIPT_PENALTY
             if (
                 edge.wildcards
                 and self.language
-                and not _written_in_language(edge.char, self.language)
+                and not written_in_language(edge.char, self.language)
             ):
                 score += FOREIGN_SCRIPT_PENALTY
             if edge.wildcards and edge.char in self.balancing:
@@ -534,9 +521,9 @@ class _Lattice:
         solved = self.solve()
         if solved is None:
             return None
-        known = {_script_of(edge.char) for edge in solved[1] if not edge.wildcards}
+        known = {script_of(edge.char) for edge in solved[1] if not edge.wildcards}
         recovered = {
-            _script_of(edge.char) for edges in self.edges_from for edge in edges if edge.wildcards
+            script_of(edge.char) for edges in self.edges_from for edge in edges if edge.wildcards
         }
         foreign = frozenset(recovered - known - {"han", "other"})
         reading = "".join(edge.char for edge in solved[1])
@@ -544,7 +531,7 @@ class _Lattice:
         decoded = "".join(
             edge.char for edge in solved[1] if not edge.literal and not edge.wildcards
         )
-        language = _written_in(decoded)
+        language = written_in(decoded)
         word_bonuses = _word_bonuses(self, solved[1])
         if not foreign and not balancing and language is None and not word_bonuses:
             return solved
@@ -676,36 +663,6 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
         return None
     path_gain = total - _context_score(left, right, segment.chars)
     return _Repair(segment.start, end_index, repaired, gain, path_gain, recovered, lost, worst)
-
-
-def _written_in(text: str) -> str | None:
-    """The language *text* shows it is written in: ``ja`` where it holds kana, ``zh-Hans`` or
-    ``zh-Hant`` where it holds Han characters of one of those scripts only; else None."""
-    if any(_script_of(char) == "kana" for char in text):
-        return "ja"
-    scripts = set()
-    for char in set(text):
-        languages = _languages_of(char)
-        for script, other in (("zh-Hans", "zh-Hant"), ("zh-Hant", "zh-Hans")):
-            if script in languages and other not in languages:
-                scripts.add(script)
-    return scripts.pop() if len(scripts) == 1 else None
-
-
-def _written_in_language(char: str, language: str) -> bool:
-    """Is *char* (a recovered character) written in *language* text?  Only Han characters are
-    judged (kana and hangul have their own rule, see solve_consistently)."""
-    return _script_of(char) != "han" or language in _languages_of(char)
-
-
-@cache
-def _languages_of(char: str) -> frozenset[str]:
-    """The languages that write the Han character *char* (at least MIN_LANGUAGE_SHARE of its
-    occurrences); empty for any other character."""
-    if _script_of(char) != "han":
-        return frozenset()
-    shares = lm.get_model().language_shares(char)
-    return frozenset(name for name, share in shares.items() if share >= MIN_LANGUAGE_SHARE)
 
 
 def _unbalanced(line: str) -> frozenset[str]:

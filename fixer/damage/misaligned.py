@@ -44,6 +44,7 @@ from fixer.chardata import (
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, apply_proposals
+from fixer.damage.language import script_of, written_in, written_in_language
 from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
 from fixer.fastpath import is_suspicious, line_bounds, lines_at, suspicious_pattern
 
@@ -93,6 +94,13 @@ _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[ />]")
 #: Tag tails (``/p>``) with no ``<``: malformed markup a lost byte leaves behind.
 _ORPHAN_TAG = re.compile(r"(?<![<A-Za-z0-9/])/?[A-Za-z][A-Za-z0-9]*>")
 ORPHAN_TAG_PENALTY = 12.0
+#: Score of a character the window did not hold that the rest of the line's language or
+#: scripts rule out (see fixer.damage.language).
+FOREIGN_PENALTY = -12.0
+#: Share of the line's script-specific common Han characters that shows its script: the
+#: damage leaves characters of either script (and kana) behind, mostly rare ones, which do
+#: not count; and a line need not be unanimous.
+LANGUAGE_SHARE = 0.8
 #: Builds a Hypothesis from a finished tuple of its fields (faster than its constructor).
 _NEW_TUPLE = tuple.__new__
 #: The edit note of each lost byte value.
@@ -256,6 +264,23 @@ class _Search:
             for closer, opener in BRACKET_PAIRS.items()
             if visible.count(opener) > visible.count(closer)
         )
+        common = lm.common_chars()
+        han = "".join(char for char in line if char in common and script_of(char) == "han")
+        self.language = written_in(han, LANGUAGE_SHARE)
+        self.foreign_scripts = {"kana", "hangul"} - {script_of(char) for char in line}
+        self._penalties: dict[str, float] = {}
+
+    def _penalty(self, char: str) -> float:
+        """FOREIGN_PENALTY for a character the window did not hold and the line's language
+        or scripts rule out (這 in Simplified text, kana in Chinese text), else 0."""
+        penalty = self._penalties.get(char)
+        if penalty is None:
+            foreign = char not in self.window and (
+                script_of(char) in self.foreign_scripts
+                or (self.language is not None and not written_in_language(char, self.language))
+            )
+            penalty = self._penalties[char] = FOREIGN_PENALTY if foreign else 0.0
+        return penalty
 
     # -- byte-level steps ------------------------------------------------------------
     def _emit(self, hyp: Hypothesis, text: str) -> tuple[float, str, frozenset[str], int]:
@@ -264,8 +289,9 @@ class _Search:
         rewarded = hyp.rewarded
         text_id = hyp.text_id
         logp = self.model.logp
+        penalty = self._penalty
         for char in text:
-            score += logp(tail[-1] if tail else None, char)
+            score += logp(tail[-1] if tail else None, char) + penalty(char)
             text_id = (text_id * 1_000_003 + ord(char)) & 0xFFFFFFFFFFFF
             tail = (tail + char)[-_TAIL:]
             if char in self.open_closers and char not in rewarded:
