@@ -136,6 +136,11 @@ BRACKET_PAIRS: dict[str, str] = {
     "】": "【",
 }
 CJK_PUNCTUATION = "，。、：；！？（）《》〈〉「」『』【】〔〕“”‘’…—·～"
+#: Small form variants of CJK punctuation (U+FE50-FE5E): Big5's own punctuation, common in
+#: Traditional text from Big5 sources (``稱職的﹐不過``).  Stops, then openers, then closers.
+SMALL_FORM_STOPS = "﹐﹑﹒﹔﹕﹖﹗"
+SMALL_FORM_OPENERS = "﹙﹛﹝"
+SMALL_FORM_CLOSERS = "﹚﹜﹞"
 
 #: Tone-marked letters of Hanyu Pinyin (with ü and its tones).
 PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"

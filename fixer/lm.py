@@ -46,6 +46,8 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
+from fixer.chardata import SMALL_FORM_CLOSERS, SMALL_FORM_OPENERS, SMALL_FORM_STOPS
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 META_FILE = "lm-meta.json"
 UNIGRAM_FILE = "lm-unigrams.tsv"
@@ -83,9 +85,9 @@ CLASS_INDEX = {name: index for index, name in enumerate(CLASSES)}
 #: Classes whose arrival is never evidence either way (same probability in both models).
 NEUTRAL_CLASSES = frozenset({"ascii_letter", "digit", "space", "ascii_punct"})
 
-_STOP = "。、\uff0c\uff1b\uff1a\uff1f\uff01\uff0e"
-_OPEN = "“‘《〈「『【〔〖〘〚（［｛｟〝"
-_CLOSE = "”’》〉」』】〕〗〙〛）］｝｠〞〟"
+_STOP = "。、\uff0c\uff1b\uff1a\uff1f\uff01\uff0e" + SMALL_FORM_STOPS
+_OPEN = "“‘《〈「『【〔〖〘〚（［｛｟〝" + SMALL_FORM_OPENERS
+_CLOSE = "”’》〉」』】〕〗〙〛）］｝｠〞〟" + SMALL_FORM_CLOSERS
 _MARK = "·・…‥—―～〜〃※〒〓〽"
 _LATIN_EXTRA_SYMBOLS = "‚„†‡‰‹›™€•–ˆ˜"
 _EXPLICIT: dict[str, str] = {}

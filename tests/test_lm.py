@@ -60,6 +60,8 @@ def test_char_classes_cover_mojibake_alphabet() -> None:
     assert lm.char_class("”") == "cjk_close"
     assert lm.char_class("\ufffd") == "replacement"
     assert lm.char_class("\ue000") == "private"
+    assert lm.char_class("﹐") == "cjk_stop"  # Big5's small form comma
+    assert lm.char_class("﹙") == "cjk_open" and lm.char_class("﹚") == "cjk_close"
 
 
 def test_get_model_is_cached(model: lm.CharModel) -> None:

@@ -136,6 +136,27 @@ def test_lost_closer_balances_its_line(clean: str) -> None:
     assert fix_text(damaged) == clean
 
 
+@pytest.mark.parametrize("clean", ["# 输出“星期五”", "// 提示“请稍候”", "# 打印“你好吗”"])
+def test_closer_the_first_reading_guessed_still_balances(clean: str) -> None:
+    # The first reading already takes the lost closer for ”; the line must still count as
+    # wanting it, or ” keeps no margin over … and — and its debris stays.
+    damaged = _damaged(clean + "\n", "gbk")
+    assert damaged.endswith(REPLACEMENT + "\n")
+    assert fix_text(damaged) == clean + "\n"
+
+
+def test_small_form_punctuation_of_big5_text() -> None:
+    # ﹐ (U+FE50, EF B9 90) is the comma of much Traditional text from Big5 sources; read as
+    # GBK its bytes leave 锕 and a lost byte, which must come back as ﹐, not stay as debris.
+    clean = "老師說得對﹐我們應該好好學習﹐不要浪費時間。"
+    damaged = _damaged(clean, "gbk")
+    assert "锕" in damaged
+    repaired = fix_text(damaged)
+    assert repaired.count("﹐") == 2
+    assert "锕" not in repaired
+    assert levenshtein(repaired, clean) <= 1
+
+
 def test_question_mark_counts_as_lost_byte_after_partial_repair() -> None:
     # The mojibake class reads the spans around the mark first; what is left, 杞 and a
     # ``?``, is common text to the eye, yet the mark cuts a UTF-8 character in two.

@@ -33,7 +33,15 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from fixer import lm
-from fixer.chardata import BRACKET_PAIRS, CJK_PUNCTUATION, CODEC_FAMILIES, CODEC_LABELS
+from fixer.chardata import (
+    BRACKET_PAIRS,
+    CJK_PUNCTUATION,
+    CODEC_FAMILIES,
+    CODEC_LABELS,
+    SMALL_FORM_CLOSERS,
+    SMALL_FORM_OPENERS,
+    SMALL_FORM_STOPS,
+)
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage import misaligned
@@ -125,7 +133,13 @@ _OPEN_CLASSES = frozenset(
     {"cjk", "fullwidth_alnum", "fullwidth_symbol", "latin_letter", "latin_symbol"}
 )
 #: Other characters a recovered byte may belong to: common CJK punctuation and marks.
-_ALLOWED_MARKS = frozenset(CJK_PUNCTUATION + "\u3000・〃〜※→←↑↓○●■□★☆△▲◆◇×÷°℃№")
+_ALLOWED_MARKS = frozenset(
+    CJK_PUNCTUATION
+    + SMALL_FORM_STOPS
+    + SMALL_FORM_OPENERS
+    + SMALL_FORM_CLOSERS
+    + "\u3000・〃〜※→←↑↓○●■□★☆△▲◆◇×÷°℃№"
+)
 
 
 @cache
@@ -308,9 +322,11 @@ class _Lattice:
         #: Scripts absent from the rest of the text, unlikely in a recovered character.
         self.foreign: frozenset[str] = frozenset()
         #: The line around the segment, and the quotes and brackets a recovered character
-        #: would balance there (set from the first reading, see solve_consistently).
+        #: would balance there (set from the first reading, see solve_consistently): by the
+        #: byte where the first reading recovered a character, the line without that one.
         self.around: tuple[str, str] = ("", "")
         self.balancing: frozenset[str] = frozenset()
+        self.balancing_at: dict[int, frozenset[str]] = {}
         #: The language (lm name) the decoded text is written in, where it shows one.
         self.language: str | None = None
         #: Recovered characters that complete a dictionary word there (see _word_bonuses).
@@ -453,7 +469,7 @@ class _Lattice:
                 and not written_in_language(edge.char, self.language)
             ):
                 score += FOREIGN_SCRIPT_PENALTY
-            if edge.wildcards and edge.char in self.balancing:
+            if edge.wildcards and edge.char in self.balancing_at.get(edge.start, self.balancing):
                 score += BALANCE_BONUS
             if edge.wildcards:
                 score += self.word_bonuses.get(edge, 0.0)
@@ -526,18 +542,29 @@ class _Lattice:
             script_of(edge.char) for edges in self.edges_from for edge in edges if edge.wildcards
         }
         foreign = frozenset(recovered - known - {"han", "other"})
-        reading = "".join(edge.char for edge in solved[1])
-        balancing = _unbalanced(self.around[0] + reading + self.around[1])
+        reading = [edge.char for edge in solved[1]]
+        balancing = _unbalanced(self.around[0] + "".join(reading) + self.around[1])
+        # Where the first reading recovered a character, what balances the line is asked
+        # without it: a closer that reading guessed must not make the line look balanced.
+        balancing_at = {
+            edge.start: _unbalanced(
+                self.around[0] + "".join(reading[:index] + reading[index + 1 :]) + self.around[1]
+            )
+            for index, edge in enumerate(solved[1])
+            if edge.wildcards and edge.char in _BRACKETS
+        }
         decoded = "".join(
             edge.char for edge in solved[1] if not edge.literal and not edge.wildcards
         )
         language = written_in(decoded)
         word_bonuses = _word_bonuses(self, solved[1])
-        if not foreign and not balancing and language is None and not word_bonuses:
+        wanted = balancing or any(balancing_at.values())
+        if not foreign and not wanted and language is None and not word_bonuses:
             return solved
         self.word_bonuses = word_bonuses
         self.foreign = foreign
         self.balancing = balancing
+        self.balancing_at = balancing_at
         self.language = language
         return self.solve()
 
@@ -663,6 +690,9 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
         return None
     path_gain = total - _context_score(left, right, segment.chars)
     return _Repair(segment.start, end_index, repaired, gain, path_gain, recovered, lost, worst)
+
+
+_BRACKETS = frozenset(BRACKET_PAIRS) | frozenset(BRACKET_PAIRS.values())
 
 
 def _unbalanced(line: str) -> frozenset[str]:
