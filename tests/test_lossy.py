@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from fixer import lm
+from fixer import lm, script
 from fixer.config import DEFAULT_CONFIG
-from fixer.damage.lossy import LOSSY, REPLACEMENT
+from fixer.damage.lossy import LOSSY, REPLACEMENT, _same_character
 from fixer.evaluation import levenshtein
 from fixer.pipeline import fix_text, repair
 
@@ -228,6 +228,27 @@ def test_character_after_a_number(clean: str) -> None:
     damaged = _damaged(clean, "gbk")
     assert damaged.count(REPLACEMENT) >= 1
     assert fix_text(damaged) == clean
+
+
+def test_two_spellings_of_one_character_are_not_rivals() -> None:
+    # 說 (E8 AA AA) lost its last byte; 説 (E8 AA AC), its other Traditional spelling, is
+    # the closest rival.  The character is known either way and is not kept lost.
+    clean = "老師說明天放假。"
+    damaged = _damaged(clean, "gbk")
+    assert "瑾" + REPLACEMENT in damaged
+    repaired = fix_text(damaged)
+    assert REPLACEMENT not in repaired
+    assert script.convert(repaired, "t2s") == script.convert(clean, "t2s")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [("說", "説", True), ("戶", "户", True), ("学", "學", False), ("说", "說", False)],
+)
+def test_same_character_in_one_script(first: str, second: str, same: bool) -> None:
+    # One Simplified form and a language both are written in; 学 and 學 belong to one
+    # script each, so choosing between them is choosing the script.
+    assert _same_character(first, second) is same
 
 
 def test_word_trigrams_are_within_word_runs() -> None:
