@@ -387,6 +387,10 @@ class _Search:
                 results.append((self._lost_lead(hyp, byte), "", _LOST_NOTES[byte]))
             return results
         lead = hyp.pending
+        # Ranked by the score _emit gives (computed the same way, without building the
+        # rest of the state): only the LOST_TRAILS best are emitted.
+        before = hyp.tail[-1] if hyp.tail else None
+        logp, penalty = self.model.logp, self._penalty
         options = []
         for byte in self.t.high_trails.get(lead, ()):
             if (lead, byte) in self.t.halfwidth and hyp.pending_token != REWRITTEN:
@@ -396,12 +400,16 @@ class _Search:
             text = self.t.pair_text[(lead - 0x80) * 256 + byte]
             assert text is not None
             text = self._as_converted(lead, byte, hyp.pending_token, text)
-            emitted = self._emit(hyp, text)
-            options.append((emitted[0], byte, text, emitted))
+            if len(text) == 1:
+                score = hyp.score + (logp(before, text) + penalty(text))
+                if text in self.open_closers and text not in hyp.rewarded:
+                    score += BALANCE_BONUS
+            else:
+                score = self._emit(hyp, text)[0]
+            options.append((score, byte, text))
         previous = hyp.halved[1]
-        for _, byte, text, (score, tail, rewarded, text_id) in heapq.nlargest(
-            LOST_TRAILS, options, key=lambda option: option[0]
-        ):
+        for _, byte, text in heapq.nlargest(LOST_TRAILS, options, key=lambda option: option[0]):
+            score, tail, rewarded, text_id = self._emit(hyp, text)
             grown = Hypothesis(
                 score,
                 hyp.gap,
@@ -555,7 +563,12 @@ class _Search:
                 lost = self.lost_byte(hyp, index)
             for grown, piece, note in lost:
                 if lead_pairs or not lost_lead:
-                    record(index + 1, grown._replace(score=grown.score - unswallowed), piece, note)
+                    charged = grown
+                    if unswallowed:
+                        charged = grown._replace(score=grown.score - unswallowed)
+                    record(index + 1, charged, piece, note)
+                if not (pinyin_after or tag_tail):
+                    continue
                 swallowed = grown._replace(orphan=-1)
                 if pinyin_after:
                     drop_pinyin(swallowed, index + 1, piece, note + " that swallowed '('")
@@ -577,7 +590,9 @@ class _Search:
                 literal: list[tuple[int, Hypothesis]] = []
                 self._plain(hyp, index, char, lambda t, g, p, n: literal.append((t, g, p, n)))
                 for target, grown, piece, note in literal:
-                    record(target, grown._replace(score=grown.score - unswallowed), piece, note)
+                    if unswallowed:
+                        grown = grown._replace(score=grown.score - unswallowed)
+                    record(target, grown, piece, note)
             return out
         if char == "(" and drop_pinyin(hyp, index + 1, "", "") and hyp.pending < 0:
             return out
