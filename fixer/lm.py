@@ -567,7 +567,7 @@ class CharModel:
 
 
 #: Most pair scores each cache of a :class:`CharModel` holds; a full cache starts over.
-PAIR_CACHE_SIZE = 1 << 18
+PAIR_CACHE_SIZE = 1 << 17
 
 
 def _remember(cache: dict[str, float], key: str, value: float) -> float:
