@@ -83,7 +83,8 @@ class Score(NamedTuple):
 
     @property
     def cer(self) -> str:
-        return percent(self.edits, self.expected_chars)
+        """The character error rate as a fraction (the lossy target is 0.01)."""
+        return f"{self.edits / self.expected_chars:.4f}" if self.expected_chars else "-"
 
     @property
     def kchars_per_second(self) -> float:
@@ -135,9 +136,10 @@ def corpus_section(classes: list[str] | None, limit: int | None) -> None:
         rows,
         notes=[
             "exact: output == expected. CER: Levenshtein(output, expected) summed over the class "
-            "/ summed len(expected). kchar/s: thousands of damaged input characters per second "
-            "(one pass, per-case calls). fixer runs with each case's options; ftfy with its "
-            "defaults, and ftfy-cjk = ftfy with fixer.damage.ftfy_stage.cjk_safe_ftfy().",
+            "/ summed len(expected), as a fraction. kchar/s: thousands of damaged input "
+            "characters per second (one pass, per-case calls). fixer runs with each case's "
+            "options; ftfy with its defaults, and ftfy-cjk = ftfy with "
+            "fixer.damage.ftfy_stage.cjk_safe_ftfy().",
         ],
     )
 

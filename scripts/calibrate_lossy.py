@@ -10,10 +10,11 @@ damaged the way the corpus damages its texts (UTF-8 read as GBK with
 and scored against the clean paragraph.
 
     python scripts/calibrate_lossy.py [--pages DIR:CODEC ...] [--margins 2.5,1,0.5,0.25]
-        [--balance-bonuses 0,6,10,14]
+        [--balance-bonuses 0,6,10,14] [--word-bonuses 0,3,6]
 
-Each row is one pair of settings (``MIN_MARGIN`` and ``BALANCE_BONUS``, the lead
-a recovered quote or bracket gets where it balances its line).  Columns:
+Each row is one set of settings (``MIN_MARGIN``; ``BALANCE_BONUS``, the lead
+a recovered quote or bracket gets where it balances its line; ``WORD_BONUS``,
+the lead a recovered character gets where it completes a dictionary word).  Columns:
 character error rate, exact repairs, and how many cases come out better or
 worse than at the first row.
 """
@@ -68,6 +69,7 @@ def main() -> None:
     parser.add_argument("--pages", nargs="+", default=list(DEFAULT_PAGES), metavar="DIR:CODEC")
     parser.add_argument("--margins", default="2.5,1.5,1,0.5,0.25")
     parser.add_argument("--balance-bonuses", default=str(lossy.BALANCE_BONUS))
+    parser.add_argument("--word-bonuses", default=str(lossy.WORD_BONUS))
     parser.add_argument("--limit", type=int, default=300)
     args = parser.parse_args()
     clean: list[str] = []
@@ -79,17 +81,19 @@ def main() -> None:
     random.Random(SEED).shuffle(clean)
     cases = damaged_cases(clean, args.limit)
     print(f"{len(cases)} cases from {len(clean)} paragraphs\n")
-    print("| margin | balance bonus | CER | exact | better | worse |")
-    print("| -----: | ------------: | --: | ----: | -----: | ----: |")
+    print("| margin | balance bonus | word bonus | CER | exact | better | worse |")
+    print("| -----: | ------------: | ---------: | --: | ----: | -----: | ----: |")
     strictest: list[str] | None = None
     settings = [
-        (float(margin), float(bonus))
+        (float(margin), float(bonus), float(word))
         for margin in args.margins.split(",")
         for bonus in args.balance_bonuses.split(",")
+        for word in args.word_bonuses.split(",")
     ]
-    for margin, bonus in settings:
+    for margin, bonus, word in settings:
         lossy.MIN_MARGIN = margin
         lossy.BALANCE_BONUS = bonus
+        lossy.WORD_BONUS = word
         forget_searched_lines()
         outputs = [fixer.fix_text(damaged) for damaged, _ in cases]
         errors = [levenshtein(out, clean) for out, (_, clean) in zip(outputs, cases, strict=True)]
@@ -100,7 +104,10 @@ def main() -> None:
         before = [levenshtein(out, clean) for out, (_, clean) in zip(strictest, cases, strict=True)]
         better = sum(now < then for now, then in zip(errors, before, strict=True))
         worse = sum(now > then for now, then in zip(errors, before, strict=True))
-        print(f"| {margin} | {bonus} | {cer:.4f} | {exact} | {better} | {worse} |", flush=True)
+        print(
+            f"| {margin} | {bonus} | {word} | {cer:.4f} | {exact} | {better} | {worse} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

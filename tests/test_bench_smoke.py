@@ -82,3 +82,17 @@ def test_heldout_misaligned_prints_its_table() -> None:
     rows = [line for line in done.stdout.splitlines() if line.startswith(("| gbk ", "| big5 "))]
     assert len(rows) == 2
     assert all(row.split("|")[2].strip() == "2" for row in rows)
+
+
+def test_calibrate_lossy_prints_one_row_per_setting() -> None:
+    shared_or_skip("peer-cases", "chardet", "tests", "GB2312")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "calibrate_lossy.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--limit", "4", "--margins", "0.5", "--word-bonuses", "0,3"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| 0.5 ")]
+    assert [row.split("|")[3].strip() for row in rows] == ["0.0", "3.0"]
