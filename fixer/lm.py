@@ -43,6 +43,7 @@ import json
 import math
 import threading
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -205,12 +206,43 @@ def common_chars() -> frozenset[str]:
     return frozenset(text.replace("\n", ""))
 
 
+class WordTrigrams:
+    """Sorted runs of three characters kept in one flat string and searched by bisection:
+    loading takes one read, and no object is made per entry."""
+
+    def __init__(self, flat: str) -> None:
+        self._flat = flat
+        self._count = len(flat) // 3
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._flat[index : index + 3] for index in range(0, 3 * self._count, 3))
+
+    def __contains__(self, run: object) -> bool:
+        if not isinstance(run, str) or len(run) != 3:
+            return False
+        flat, low, high = self._flat, 0, self._count
+        while low < high:
+            middle = (low + high) // 2
+            probe = flat[3 * middle : 3 * middle + 3]
+            if probe < run:
+                low = middle + 1
+            elif probe > run:
+                high = middle
+            else:
+                return True
+        return False
+
+
 @functools.cache
-def word_trigrams() -> frozenset[str]:
+def word_trigrams() -> WordTrigrams:
     """The most frequent runs of three CJK characters inside dictionary words (星期一, 不動產,
-    心がけ), from a file of their own: the model does not load it, the searches that weigh
-    recovered characters against whole words do."""
-    return frozenset((DATA_DIR / TRIGRAM_FILE).read_text(encoding="utf-8").split())
+    心がけ), from a file of their own (one per line, sorted): the model does not load it,
+    the searches that weigh recovered characters against whole words do."""
+    text = (DATA_DIR / TRIGRAM_FILE).read_text(encoding="utf-8")
+    return WordTrigrams(text.replace("\n", ""))
 
 
 @functools.cache

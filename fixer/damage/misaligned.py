@@ -39,13 +39,17 @@ from fixer.chardata import (
     DOUBLE_BYTE_LEADS,
     FULLWIDTH_LEAD,
     PINYIN_LETTERS,
-    PINYIN_TONE_MARKS,
 )
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, apply_proposals
 from fixer.damage.language import script_of, written_in, written_in_language
-from fixer.damage.pinyin import annotation_pattern_holds, is_reading, is_syllable
+from fixer.damage.pinyin import (
+    TONED_GROUP_END,
+    annotation_pattern_holds,
+    is_reading,
+    is_syllable,
+)
 from fixer.fastpath import is_suspicious, line_bounds, lines_at, suspicious_pattern
 
 #: Replacement marks a decoder leaves for an orphan lead byte.
@@ -111,12 +115,8 @@ _TAIL = 12
 
 #: Characters from here up are double-byte text (CJK and full-width forms).
 _DOUBLE_BYTE_FROM = "\u2e80"
-#: A tone-marked annotation after printable ASCII that follows double-byte text: pinyin
-#: inserted after a pair made of a character's trail byte and the ASCII byte after it.
-_STRADDLED_ANNOTATION = re.compile(
-    f"(?<=[{_DOUBLE_BYTE_FROM}-\U0010ffff])[!-'*-~]"
-    f"\\((?=[{PINYIN_LETTERS}]{{0,5}}[{PINYIN_TONE_MARKS}])[{PINYIN_LETTERS}]{{1,6}}\\)"
-)
+#: An annotation's group: pinyin letters only.
+_GROUP_LETTERS = re.compile(f"[{PINYIN_LETTERS}]{{1,6}}")
 
 
 def _hidden_rewrites(text: str) -> Iterator[int]:
@@ -136,11 +136,18 @@ def _hidden_rewrites(text: str) -> Iterator[int]:
 
 
 def _straddled_annotations(text: str) -> Iterator[int]:
-    """Positions of the ``(`` of annotations that follow a pair straddling a double-byte
-    character and the ASCII byte after it (``成o(yǐ)pen``: the pair is 成's trail and ``o``)."""
-    if "(" in text:
-        for match in _STRADDLED_ANNOTATION.finditer(text):
-            yield match.start() + 1
+    """Positions of the ``(`` of tone-marked annotations that follow a pair straddling a
+    double-byte character and the printable ASCII byte after it (``成o(yǐ)pen``: the pair
+    is 成's trail and ``o``).  Scans for tone marks, which code and prose rarely hold."""
+    if "(" not in text:
+        return
+    for match in TONED_GROUP_END.finditer(text):
+        opening = text.rfind("(", max(0, match.start() - 6), match.start())
+        if opening < 2 or not _GROUP_LETTERS.fullmatch(text, opening + 1, match.end() - 1):
+            continue
+        glued = text[opening - 1]
+        if "!" <= glued <= "~" and glued not in "()" and text[opening - 2] >= _DOUBLE_BYTE_FROM:
+            yield opening
 
 
 class CodecTables(NamedTuple):

@@ -26,7 +26,7 @@ ANNOTATION = re.compile(f"([{HAN_CLASS}])\\(([{PINYIN_LETTERS}]{{1,6}})\\)")
 _GROUP = re.compile(f"\\([{PINYIN_LETTERS}]{{1,6}}\\)")
 _HAN = re.compile(f"[{HAN_CLASS}]")
 #: The end of a tone-marked annotation, found fast: its tone mark starts the match.
-_TONED_GROUP = re.compile(f"[{PINYIN_TONE_MARKS}][{PINYIN_LETTERS}]{{0,5}}\\)")
+TONED_GROUP_END = re.compile(f"[{PINYIN_TONE_MARKS}][{PINYIN_LETTERS}]{{0,5}}\\)")
 #: Document-level evidence needed before any annotation is removed.  A converter
 #: annotates many distinct characters (the seed: 40); a writer glosses one or two
 #: hard or polyphonic ones, however often the text repeats them.
@@ -120,7 +120,7 @@ def _plain_glosses(matches: list[re.Match[str]]) -> int:
 
 def might_apply(text: str) -> bool:
     """Do the annotations in *text* form a machine pattern?"""
-    if "(" not in text or len(_TONED_GROUP.findall(text)) < MIN_TONED:
+    if "(" not in text or len(TONED_GROUP_END.findall(text)) < MIN_TONED:
         return False
     annotated = {
         text[match.start() - 1]
