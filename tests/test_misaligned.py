@@ -6,7 +6,8 @@ import pytest
 
 import fixer
 from fixer.config import make_config
-from fixer.damage.misaligned import MISALIGNED, propose
+from fixer.damage.base import Proposal
+from fixer.damage.misaligned import MISALIGNED, _reannotate, propose
 from fixer.damage.pinyin import is_reading
 
 
@@ -134,6 +135,17 @@ def test_pinyin_after_a_pair_that_straddles_into_ascii(
     at = clean.index(straddle) + 2
     damaged = f"{clean[:at]}({reading}){clean[at:]}"
     assert fixer.fix_text(damaged) == clean
+
+
+def test_restored_character_gets_the_annotation_the_repair_itself_restored() -> None:
+    # The converter annotated the pair straddling 便 and 活 (xiàng), which skipped 活's own
+    # annotation; the second 活's '(' was swallowed by an orphan, so its annotation exists
+    # only in the repair's output.  Both 活 carry it afterwards, as the pinyin class needs.
+    text = "我們今(jīn)天(tiān)去(qù)公(gōng)園(yuán)散(sàn)步(bù),順便?xiàng)顒踊?huó)動筋骨。"
+    start, end = text.index("?xiàng"), text.index("動筋")
+    proposal = Proposal(start, end, "活動活(huó)", "re-paired bytes", 1.0)
+    (restored,) = _reannotate(text, [proposal])
+    assert restored.after == "活(huó)動活(huó)"
 
 
 @pytest.mark.parametrize("clean", ["拼音字母a(ā)和o(ō)是單韻母。", "漢語拼音的e(ē)讀音。"])

@@ -903,10 +903,15 @@ def _reannotate(text: str, proposals: list[Proposal]) -> list[Proposal]:
     annotated = annotation_pattern_holds(text)
     if not annotated:
         return proposals
+    # Every character the document annotates with one of its readings: a restored character
+    # whose annotation the converter skipped is exactly one that is not yet consistent.
+    # The repairs' own output counts: an annotation whose '(' the orphan swallowed exists
+    # only there.
     syllables: dict[str, str] = {}
-    for match in _ANNOTATION.finditer(text):
-        if match.group(1) in annotated and is_reading(match.group(1), match.group(2)):
-            syllables.setdefault(match.group(1), match.group(2))
+    for source in (text, *(proposal.after or "" for proposal in proposals)):
+        for match in _ANNOTATION.finditer(source):
+            if is_reading(match.group(1), match.group(2)):
+                syllables.setdefault(match.group(1), match.group(2))
     result = []
     for proposal in proposals:
         after = proposal.after or ""
