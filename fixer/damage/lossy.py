@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 from typing import NamedTuple
 
 from fixer import lm, script
@@ -206,11 +206,6 @@ def _char_allowed(char: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=1 << 18)
-def _pair_llr(prev: str | None, char: str) -> float:
-    return lm.get_model().llr(prev, char)
-
-
 def _label(codec: str) -> str:
     return CODEC_LABELS.get(CODEC_FAMILIES.get(codec, codec), codec)
 
@@ -316,6 +311,7 @@ class _Lattice:
     ) -> None:
         self.segment = segment
         self.codec = codec
+        self.model = lm.get_model()
         self.left = left
         self.right = right
         self.followers = followers
@@ -458,7 +454,7 @@ class _Lattice:
     def _llr(self, prev: str | None, edge: Edge) -> float:
         if edge.literal and edge.char == REPLACEMENT:
             return KEEP_LOST  # an unknown character of clean text, neither good nor bad
-        score = _pair_llr(None if prev == REPLACEMENT else prev, edge.char)
+        score = self.model.llr(None if prev == REPLACEMENT else prev, edge.char)
         if not edge.literal:
             score += _PUNCT_PRIOR.get(edge.char, 0.0)
             if self.foreign and script_of(edge.char) in self.foreign:
@@ -477,7 +473,7 @@ class _Lattice:
 
     def _final(self, edge: Edge) -> float:
         right = "\n" if self.right is None else self.right
-        score = _pair_llr(None if edge.char == REPLACEMENT else edge.char, right)
+        score = self.model.llr(None if edge.char == REPLACEMENT else edge.char, right)
         at_line_end = right in "\r\n"
         if at_line_end and not edge.literal and edge.char in _NOT_LINE_FINAL:
             score += _LINE_FINAL_PENALTY
@@ -603,7 +599,10 @@ def _word_bonuses(lattice: _Lattice, path: list[Edge]) -> dict[Edge, float]:
     reading *path*, completes a run of three characters found inside dictionary words."""
     starts = {edge.start: index for index, edge in enumerate(path)}
     ends = {edge.end: index + 1 for index, edge in enumerate(path)}
-    reading = [edge.char for edge in path]
+    # The first reading with two characters of the line on each side (one per edge).
+    before, after_text = lattice.around[0][-2:], lattice.around[1][:2]
+    reading = before + "".join(edge.char for edge in path) + after_text
+    shift = len(before)
     trigrams = lm.word_trigrams()
     bonuses: dict[Edge, float] = {}
     for edges in lattice.edges_from:
@@ -611,8 +610,8 @@ def _word_bonuses(lattice: _Lattice, path: list[Edge]) -> dict[Edge, float]:
             first, after = starts.get(edge.start), ends.get(edge.end)
             if not edge.wildcards or edge.char == REPLACEMENT or first is None or after is None:
                 continue
-            left = (lattice.around[0] + "".join(reading[:first]))[-2:]
-            right = ("".join(reading[after:]) + lattice.around[1])[:2]
+            left = reading[max(0, shift + first - 2) : shift + first]
+            right = reading[shift + after : shift + after + 2]
             window = left + edge.char + right
             if any(
                 window[begin : begin + 3] in trigrams
