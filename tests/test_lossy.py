@@ -230,6 +230,15 @@ def test_character_after_a_number(clean: str) -> None:
     assert fix_text(damaged) == clean
 
 
+@pytest.mark.parametrize("clean", ["全年销售额为３２５６．７８万元。", "平均分是８６．５分。"])
+def test_full_width_stop_in_a_number(clean: str) -> None:
+    # ． (U+FF0E) is CJK punctuation the byte lattice must be able to read; its bytes and
+    # the digit's before it otherwise stay as debris (６锛庯紬 for ６．７).
+    damaged = _damaged(clean, "gbk")
+    assert "锛庯" in damaged
+    assert fix_text(damaged) == clean
+
+
 def test_two_spellings_of_one_character_are_not_rivals() -> None:
     # 說 (E8 AA AA) lost its last byte; 説 (E8 AA AC), its other Traditional spelling, is
     # the closest rival.  The character is known either way and is not kept lost.

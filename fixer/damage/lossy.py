@@ -132,6 +132,8 @@ _LEADS = range(0xC2, 0xF5)
 _OPEN_CLASSES = frozenset(
     {"cjk", "fullwidth_alnum", "fullwidth_symbol", "latin_letter", "latin_symbol"}
 )
+#: CJK punctuation of every kind (．in １７２．３４, ﹐, 〔): surviving bytes may read as any.
+_PUNCTUATION_CLASSES = frozenset({"cjk_stop", "cjk_open", "cjk_close", "cjk_mark"})
 #: Other characters a recovered byte may belong to: common CJK punctuation and marks.
 _ALLOWED_MARKS = frozenset(
     CJK_PUNCTUATION
@@ -146,7 +148,12 @@ _ALLOWED_MARKS = frozenset(
 def _char_decodable(char: str) -> bool:
     """Can surviving bytes read as *char*?  Only characters CJK text holds: a Cyrillic or
     Arabic letter there is a legacy double-byte character whose bytes happen to be UTF-8."""
-    return char.isascii() or lm.char_class(char) in _OPEN_CLASSES or char in _ALLOWED_MARKS
+    return (
+        char.isascii()
+        or lm.char_class(char) in _OPEN_CLASSES
+        or lm.char_class(char) in _PUNCTUATION_CLASSES
+        or char in _ALLOWED_MARKS
+    )
 
 
 def _utf8_length(lead: int) -> int:
