@@ -619,11 +619,13 @@ def _word_bonuses(lattice: _Lattice, path: list[Edge]) -> dict[Edge, float]:
                 continue
             left = reading[max(0, shift + first - 2) : shift + first]
             right = reading[shift + after : shift + after + 2]
+            if not lm.is_cjk(edge.char):
+                continue  # the runs hold CJK characters only
             window = left + edge.char + right
             if any(
-                window[begin : begin + 3] in trigrams
-                for begin in range(len(left) - 2, len(left) + 1)
-                if begin >= 0
+                all(map(lm.is_cjk, run)) and run in trigrams
+                for begin in range(max(0, len(left) - 2), len(left) + 1)
+                if len(run := window[begin : begin + 3]) == 3
             ):
                 bonuses[edge] = WORD_BONUS
     return bonuses
