@@ -6,6 +6,7 @@ import pytest
 
 from fixer import lm, script
 from fixer.config import DEFAULT_CONFIG
+from fixer.damage import lossy
 from fixer.damage.lossy import LOSSY, REPLACEMENT, _same_character
 from fixer.evaluation import levenshtein
 from fixer.pipeline import fix_text, repair
@@ -237,6 +238,18 @@ def test_full_width_stop_in_a_number(clean: str) -> None:
     damaged = _damaged(clean, "gbk")
     assert "锛庯" in damaged
     assert fix_text(damaged) == clean
+
+
+def test_segment_whose_search_overflows_keeps_the_rest_of_its_repair() -> None:
+    # 多 (E5 A4 9A) before an ASCII space loses two bytes to GBK: thousands of readings, more
+    # than the search keeps at one byte.  That character stays lost; the others are read.
+    clean = "当用户得到的信息越多 - 您将获利越多 - 每位新用户注册时，我们便会向您支付费用。"
+    line = _damaged(clean, "gbk")
+    (segment,) = [seg for seg in lossy._segments(line, "gbk") if len(seg.chars) > 20]
+    repaired = lossy._repair_segment(line, segment, "gbk")
+    assert repaired is not None
+    assert repaired.text.startswith("当用户得到的信息")
+    assert "每位新用户注册时，我们便会向您支付费用" in repaired.text
 
 
 def test_two_spellings_of_one_character_are_not_rivals() -> None:

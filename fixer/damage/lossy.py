@@ -113,6 +113,10 @@ FOREIGN_SCRIPT_PENALTY = -1000.0
 MIN_CHAR_SCORE = -9.0
 #: Readings of one character enumerated at most; beyond that the character stays lost.
 MAX_COMBINATIONS = 4096
+#: The same limit in a second search of a segment whose first search had to drop readings:
+#: a character that lost two of its bytes then stays lost instead of costing the whole
+#: segment its repair.
+FALLBACK_COMBINATIONS = 64
 #: Partial paths this far behind the best at the same byte are not extended.
 PRUNE_DELTA = 16.0
 #: Readings kept per byte position; a search that must drop more proposes nothing.
@@ -315,9 +319,11 @@ class _Lattice:
         left: str | None,
         right: str | None,
         followers: frozenset[int],
+        max_combinations: int = MAX_COMBINATIONS,
     ) -> None:
         self.segment = segment
         self.codec = codec
+        self.max_combinations = max_combinations
         self.model = lm.get_model()
         self.left = left
         self.right = right
@@ -415,7 +421,7 @@ class _Lattice:
                 continue
             positions = range(start, start + length)
             wild = sum(1 for position in positions if self._wild(position))
-            if combinations > MAX_COMBINATIONS:
+            if combinations > self.max_combinations:
                 # Too many bytes lost in one character to tell: it stays one lost character.
                 yield Edge(start, start + length, REPLACEMENT, False, wild, ())
                 continue
@@ -664,10 +670,13 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
         for encoded in (_encode(right, codec), right.encode("utf-8")):
             if encoded:
                 followers.add(encoded[0])
-    lattice = _Lattice(segment, codec, left, right, frozenset(followers))
-    lattice.around = (line[: segment.start], line[end_index:])
-    solved = lattice.solve_consistently()
-    if solved is None or lattice.pruned:
+    for limit in (MAX_COMBINATIONS, FALLBACK_COMBINATIONS):
+        lattice = _Lattice(segment, codec, left, right, frozenset(followers), limit)
+        lattice.around = (line[: segment.start], line[end_index:])
+        solved = lattice.solve_consistently()
+        if solved is not None and not lattice.pruned:
+            break
+    else:
         return None  # rivals were dropped: no margin can be trusted
     total, path, through = solved
     pieces: list[str] = []
