@@ -670,15 +670,19 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
         for encoded in (_encode(right, codec), right.encode("utf-8")):
             if encoded:
                 followers.add(encoded[0])
+    best_total: float | None = None  # the best path over all readings, pruned or not
     for limit in (MAX_COMBINATIONS, FALLBACK_COMBINATIONS):
         lattice = _Lattice(segment, codec, left, right, frozenset(followers), limit)
         lattice.around = (line[: segment.start], line[end_index:])
         solved = lattice.solve_consistently()
+        if solved is not None and best_total is None:
+            best_total = solved[0]
         if solved is not None and not lattice.pruned:
             break
     else:
         return None  # rivals were dropped: no margin can be trusted
     total, path, through = solved
+    assert best_total is not None
     pieces: list[str] = []
     recovered = lost = decoded = 0
     worst = math.inf
@@ -722,7 +726,9 @@ def _repair_segment(line: str, segment: Segment, codec: str) -> _Repair | None:
     model = lm.get_model()
     if model.mean_score(repaired.replace(REPLACEMENT, "")) < lm.thresholds()["clean_min"]:
         return None
-    path_gain = total - _context_score(left, right, segment.chars)
+    # How well this decoder explains the bytes: its best reading among all of them, also
+    # where the margins had to come from the second search.
+    path_gain = best_total - _context_score(left, right, segment.chars)
     return _Repair(segment.start, end_index, repaired, gain, path_gain, recovered, lost, worst)
 
 
