@@ -34,12 +34,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from fixer import lm
-from fixer.chardata import (
-    BRACKET_PAIRS,
-    DOUBLE_BYTE_LEADS,
-    FULLWIDTH_LEAD,
-    PINYIN_LETTERS,
-)
+from fixer.chardata import BRACKET_PAIRS, DOUBLE_BYTE_LEADS, FULLWIDTH_LEAD, PINYIN_LETTERS
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, apply_proposals
