@@ -137,13 +137,13 @@ def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
 
 
 @functools.cache
-def _is_cjk_uncached(ch: str) -> bool:
+def _in_cjk_ranges(ch: str) -> bool:
     return _in_ranges(ord(ch), _CJK_RANGES) or ch in "\u3005\u3006\u3007"
 
 
 def is_cjk(ch: str) -> bool:
     """True for a Han (any block), kana or hangul character (not their half-width forms)."""
-    return ch >= "\u1100" and _is_cjk_uncached(ch)
+    return ch >= "\u1100" and _in_cjk_ranges(ch)
 
 
 def _classify(ch: str) -> str:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from fixer.damage import misaligned
-from fixer.damage.language import languages_of, script_of, written_in, written_in_language
+from fixer.damage.language import (
+    languages_of,
+    same_character,
+    script_of,
+    written_in,
+    written_in_language,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,3 +51,13 @@ def test_misaligned_search_penalises_characters_foreign_to_the_line() -> None:
     assert search._penalty("か") == misaligned.FOREIGN_PENALTY  # no kana in the line
     assert search._penalty("這") == 0.0
     assert search._penalty("论") == 0.0  # Simplified, but the window holds it as it is
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [("說", "説", True), ("戶", "户", True), ("学", "學", False), ("说", "說", False)],
+)
+def test_same_character_in_one_script(first: str, second: str, same: bool) -> None:
+    # One Simplified form and a language both are written in; 学 and 學 belong to one
+    # script each, so choosing between them is choosing the script.
+    assert same_character(first, second) is same

@@ -7,7 +7,7 @@ import pytest
 from fixer import lm, script
 from fixer.config import DEFAULT_CONFIG
 from fixer.damage import lossy
-from fixer.damage.lossy import LOSSY, REPLACEMENT, _same_character
+from fixer.damage.lossy import LOSSY, REPLACEMENT
 from fixer.evaluation import levenshtein
 from fixer.pipeline import fix_text, repair
 
@@ -264,16 +264,6 @@ def test_two_spellings_of_one_character_are_not_rivals() -> None:
     repaired = fix_text(damaged)
     assert REPLACEMENT not in repaired
     assert script.convert(repaired, "t2s") == script.convert(clean, "t2s")
-
-
-@pytest.mark.parametrize(
-    ("first", "second", "same"),
-    [("說", "説", True), ("戶", "户", True), ("学", "學", False), ("说", "說", False)],
-)
-def test_same_character_in_one_script(first: str, second: str, same: bool) -> None:
-    # One Simplified form and a language both are written in; 学 and 學 belong to one
-    # script each, so choosing between them is choosing the script.
-    assert _same_character(first, second) is same
 
 
 def test_word_trigrams_are_within_word_runs() -> None:

@@ -3,13 +3,14 @@
 The lossy and misaligned searches both choose characters the damage hid; a candidate must
 agree with the text around it: no kana in Chinese text, no Simplified-only character in
 Traditional text (and the reverse), no Han character Japanese does not use in Japanese.
+Two spellings of one character in one script (說 and 説) are the same choice.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from fixer import lm
+from fixer import lm, script
 
 #: Share of a character's occurrences a language's lists must hold for it to count as written
 #: in that language: a recovered 它 in Japanese, or 這 in Simplified Chinese, is foreign.
@@ -36,13 +37,13 @@ def written_in(text: str, min_share: float = 1.0) -> str | None:
     counts = {"zh-Hans": 0, "zh-Hant": 0}
     for char in set(text):
         languages = languages_of(char)
-        for script, other in (("zh-Hans", "zh-Hant"), ("zh-Hant", "zh-Hans")):
-            if script in languages and other not in languages:
-                counts[script] += 1
+        for name, other in (("zh-Hans", "zh-Hant"), ("zh-Hant", "zh-Hans")):
+            if name in languages and other not in languages:
+                counts[name] += 1
     specific = counts["zh-Hans"] + counts["zh-Hant"]
-    for script, count in counts.items():
+    for name, count in counts.items():
         if count and count >= min_share * specific:
-            return script
+            return name
     return None
 
 
@@ -60,3 +61,15 @@ def languages_of(char: str) -> frozenset[str]:
         return frozenset()
     shares = lm.get_model().language_shares(char)
     return frozenset(name for name, share in shares.items() if share >= MIN_LANGUAGE_SHARE)
+
+
+@cache
+def same_character(first: str, second: str) -> bool:
+    """Are two Han characters spellings of one character in a language both are written in
+    (說 and 説 in Traditional Chinese; not 学 and 學, one per script)?  One Simplified form
+    (OpenCC ``t2s``) and a shared language."""
+    if first == second or script_of(first) != "han" or script_of(second) != "han":
+        return first == second
+    if not languages_of(first) & languages_of(second):
+        return False
+    return script.convert(first, "t2s") == script.convert(second, "t2s")

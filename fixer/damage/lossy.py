@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
-from fixer import lm, script
+from fixer import lm
 from fixer.chardata import (
     BRACKET_PAIRS,
     CJK_PUNCTUATION,
@@ -46,7 +46,7 @@ from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage import misaligned
 from fixer.damage.base import DamageClass, LineMemo, Proposal, apply_proposals
-from fixer.damage.language import languages_of, script_of, written_in, written_in_language
+from fixer.damage.language import same_character, script_of, written_in, written_in_language
 from fixer.fastpath import is_suspicious, lines_matching
 
 #: Decoders whose replacement marks are searched, each with its own rejection rules.
@@ -589,22 +589,10 @@ class _Lattice:
             for other in self.edges_from[start]
             if other is not edge
             and other.end > edge.start
-            and not _same_character(edge.char, other.char)
+            and not same_character(edge.char, other.char)
             and (score := through.get(other)) is not None
         ]
         return total - max(rivals) if rivals else math.inf
-
-
-@cache
-def _same_character(first: str, second: str) -> bool:
-    """Are two Han characters spellings of one character in a language both are written in
-    (說 and 説 in Traditional Chinese; not 学 and 學, one per script)?  One Simplified form
-    (OpenCC ``t2s``) and a shared language."""
-    if first == second or script_of(first) != "han" or script_of(second) != "han":
-        return first == second
-    if not languages_of(first) & languages_of(second):
-        return False
-    return script.convert(first, "t2s") == script.convert(second, "t2s")
 
 
 def _word_bonuses(lattice: _Lattice, path: list[Edge]) -> dict[Edge, float]:
