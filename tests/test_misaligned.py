@@ -7,7 +7,14 @@ import pytest
 import fixer
 from fixer.config import make_config
 from fixer.damage.base import Proposal
-from fixer.damage.misaligned import MISALIGNED, _reannotate, propose
+from fixer.damage.misaligned import (
+    _ANNOTATION,
+    MISALIGNED,
+    _reannotate,
+    _split,
+    _windows,
+    propose,
+)
 from fixer.damage.pinyin import is_reading
 
 
@@ -86,6 +93,42 @@ def test_rewrite_hidden_in_trail_bytes_without_any_mark(clean: str) -> None:
     damaged = damage(clean)
     assert "?" not in damaged and "盬o" in damaged
     assert fixer.fix_text(damaged) == clean
+
+
+@pytest.mark.parametrize(
+    ("clean", "shifted"),
+    [
+        ("他往常上課都很早,從不遲到。", "矷险n"),
+        ("這種模式顯然行不通。", "腏斤@"),
+        ("這個模式現在很流行。", "腏浆F"),
+        ("我們已經精疲力盡了,只想休息。", "艫ΡM"),
+    ],
+)
+def test_rewrite_absorbed_as_a_trail_byte_shifts_the_pairs_after_it(
+    clean: str, shifted: str
+) -> None:
+    # 常 (B3 A3) before 上 (C9 CF): the rewrite turned A3 C9 into 'I', which read as the
+    # trail of 矷 (B3 49); the pairs after it stay shifted by one byte, past common
+    # characters (险), until a trail byte reads as ASCII. No mark anywhere.
+    damaged = damage(clean)
+    assert "?" not in damaged and shifted in damaged
+    assert fixer.fix_text(damaged, punct="keep") == clean
+
+
+def test_windows_hold_annotations_whole() -> None:
+    # A window (or a part of one) that ended inside "(xià)" was weighed against the literal
+    # reading with that annotation whole, and its repair lost.
+    readings = {"這": "zhè", "的": "de", "就": "jiù", "多": "duō", "而": "ér", "最": "zuì"}
+    readings |= {"下": "xià", "來": "lái", "人": "rén", "會": "huì", "少": "shǎo"}
+    line = damage("說起這樣的事情。本身喜歡的人就不多,而學會的人最後堅持下來的更少。", readings)
+    groups = [(match.start(2) - 1, match.end()) for match in _ANNOTATION.finditer(line)]
+    bounds = []
+    for start, end, sites in _windows(line):
+        assert len(sites) > 1
+        parts = _split(line, start, end, sites)
+        bounds += [start, end, *(bound for part in parts for bound in part)]
+    assert groups and bounds
+    assert [bound for bound in bounds if any(first < bound < last for first, last in groups)] == []
 
 
 @pytest.mark.parametrize(

@@ -106,6 +106,8 @@ _NEW_TUPLE = tuple.__new__
 _LOST_NOTES = tuple(f"lost byte {byte:02X}" for byte in range(0x100))
 #: Output characters a hypothesis remembers for the markup check.
 _TAIL = 12
+#: How far after a pair that absorbed a half-width byte the shifted run may end.
+SHIFT_REACH = 8
 
 
 #: Characters from here up are double-byte text (CJK and full-width forms).
@@ -128,6 +130,33 @@ def _hidden_rewrites(text: str) -> Iterator[int]:
             and text[index - 1] >= _DOUBLE_BYTE_FROM
         ):
             yield index
+        elif _absorbs_rewrite(text[index - 1]) and _shift_ends_near(text, index - 1):
+            yield index - 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _absorbs_rewrite(char: str) -> bool:
+    """Is *char* a pair whose trail byte is printable ASCII in a double-byte family, so that
+    a half-width byte the rewrite left may hide in it (盚 = B1 48: the ``H`` of ``Ｈ``)?"""
+    if char < _DOUBLE_BYTE_FROM:
+        return False
+    for codec in DECODERS.values():
+        encoded = encode_char(char, codec)
+        if encoded is not None and len(encoded) == 2 and 0x21 <= encoded[1] <= 0x7E:
+            return True
+    return False
+
+
+def _shift_ends_near(text: str, index: int) -> bool:
+    """Does a run of non-ASCII characters after *index* end, within SHIFT_REACH, in a
+    half-width byte (a trail byte the shifted pairs left alone: ``矷险n兩``)?"""
+    for position in range(index + 1, min(len(text), index + 1 + SHIFT_REACH)):
+        char = text[position]
+        if char.isascii():
+            return position > index + 1 and "@" <= char <= "~"
+        if "\uff01" <= char <= "\uff5e":
+            return False  # a full-width form the rewrite would have turned half-width
+    return False
 
 
 def _straddled_annotations(text: str) -> Iterator[int]:
@@ -792,13 +821,29 @@ def _windows(line: str) -> list[tuple[int, int, list[int]]]:
             windows[-1] = (start, min(len(line), site + AFTER), [*held, site])
             continue
         windows.append((max(0, site - BEFORE), min(len(line), site + AFTER), [site]))
-    return windows
+    return [(*_around_annotations(line, start, end), held) for start, end, held in windows]
 
 
-def _split(start: int, end: int, sites: list[int]) -> list[tuple[int, int]]:
+def _around_annotations(line: str, start: int, end: int) -> tuple[int, int]:
+    """*start* and *end* moved past any ``(syllable)`` they cut: a window holds an
+    annotation whole, as the literal reading it is weighed against does."""
+    return _past_annotation(line, start), _past_annotation(line, end)
+
+
+def _past_annotation(line: str, bound: int) -> int:
+    for match in _ANNOTATION.finditer(line, max(0, bound - 9), bound + 9):
+        if match.start(2) - 1 < bound < match.end():
+            return match.end()
+    return bound
+
+
+def _split(line: str, start: int, end: int, sites: list[int]) -> list[tuple[int, int]]:
     """One window per site of the window ``start..end``: each ends where the next one's
     context begins (BEFORE characters ahead of its site), and always after its own site."""
-    bounds = [max(site + 1, following - BEFORE) for site, following in itertools.pairwise(sites)]
+    bounds = [
+        _past_annotation(line, max(site + 1, following - BEFORE))
+        for site, following in itertools.pairwise(sites)
+    ]
     return list(zip([start, *bounds], [*bounds, end], strict=True))
 
 
@@ -930,7 +975,7 @@ def _search_line(line: str) -> list[Proposal]:
         found = _window_proposals(line, start, end)
         if not found and len(sites) > 1:
             # One site no reconstruction explains must not cost the others their repair.
-            for part_start, part_end in _split(start, end, sites):
+            for part_start, part_end in _split(line, start, end, sites):
                 found += _window_proposals(line, part_start, part_end)
         proposals += found
     return proposals
