@@ -11,7 +11,8 @@ the trail byte of a character.
 Repair inverts that process over a window around each damage site: a mark, an
 annotation that does not read its character, or a half-width byte hidden in a
 trail byte with no mark at all (ASCII glued between a rare double-byte
-character and more double-byte text).  The window is mapped back to the bytes
+character and more double-byte text, or a rare pair whose trail is that byte,
+with the shifted pairs after it running into a half-width byte).  The window is mapped back to the bytes
 the decoder saw, each mark being an unknown byte, and a Viterbi beam walks those
 bytes while rebuilding the original stream: every byte is kept, or (when it is
 ASCII and falls inside a character of the original) expanded back to its
