@@ -266,6 +266,18 @@ def test_two_spellings_of_one_character_are_not_rivals() -> None:
     assert script.convert(repaired, "t2s") == script.convert(clean, "t2s")
 
 
+@pytest.mark.parametrize(
+    "clean", ["我終於把去年的照片都整理起來了!", "週末在家,把旅行的照片都整理好了。"]
+)
+def test_debris_away_from_the_marks_does_not_outweigh_the_misaligned_reading(clean: str) -> None:
+    # Big5 text a converter damaged: reading 的's trail and 照's lead as 瑩, it inserted
+    # "(yíng)"; the decoder orphaned 照's lead (swallowing the "(") and read the rest of the
+    # span one byte off until the trail byte 7A.  The first shifted pair, 茪 (D3 A4), is also
+    # the UTF-8 of ƚ: a lossy reading that gains only there says nothing of the mark.
+    damaged = clean.replace("的照片都整理", "的?yíng)茪驤ˇ蓂z")
+    assert fix_text(damaged, to="keep", punct="keep") == clean
+
+
 def test_word_trigrams_are_within_word_runs() -> None:
     trigrams = lm.word_trigrams()
     assert all(run in trigrams for run in ("星期一", "本公司", "不動產", "心がけ"))

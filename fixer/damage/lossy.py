@@ -890,7 +890,16 @@ def _misaligned_explains_better(line: str, proposals: list[Proposal]) -> bool:
     model = lm.get_model()
     ours = model.score(apply_proposals(line, proposals))
     marks = sum(line.count(mark) for mark in (REPLACEMENT, QUESTION))
-    if ours - model.score(line) >= ARBITRATION_GAIN * max(1, marks):
+    # Only what the reading makes of the marks counts as its strength: debris elsewhere
+    # in the line reads as something under any decoder (茪 in Big5 text is UTF-8 ƚ).
+    at_marks = [
+        proposal
+        for proposal in proposals
+        if REPLACEMENT in line[proposal.start : proposal.end]
+        or QUESTION in line[proposal.start : proposal.end]
+    ]
+    strength = model.score(apply_proposals(line, at_marks)) - model.score(line)
+    if strength >= ARBITRATION_GAIN * max(1, marks):
         return False  # a reading this strong is not the weak one arbitration is for
     theirs = misaligned.repaired_line(line)
     return theirs is not None and model.score(theirs) > ours

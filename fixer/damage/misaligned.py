@@ -10,19 +10,20 @@ the trail byte of a character.
 
 Repair inverts that process over a window around each damage site: a mark, an
 annotation that does not read its character, or a half-width byte hidden in a
-trail byte with no mark at all (ASCII glued between a rare double-byte
-character and more double-byte text, or a rare pair whose trail is that byte,
-with the shifted pairs after it running into a half-width byte).  The window is mapped back to the bytes
-the decoder saw, each mark being an unknown byte, and a Viterbi beam walks those
-bytes while rebuilding the original stream: every byte is kept, or (when it is
-ASCII and falls inside a character of the original) expanded back to its
-full-width pair, a ``(syllable)`` that splits a character of the original is
-dropped when the syllable reads the pair it follows, and a ``<`` or ``(`` an
-orphan swallowed may itself have been such a rewritten pair.  Only byte streams
-the damage could have produced survive (a mark must be a byte the decoder could
-not pair, a misaligned full-width pair must have been rewritten), and the
-language model ranks the decoded candidates.  Sites close together share a
-window; when it yields nothing, each site is searched in its own.
+trail byte with no mark at all (ASCII glued between a rare double-byte character
+and more double-byte text, or a rare pair whose trail is that byte, with the
+shifted pairs after it running into a half-width byte). The window is mapped
+back to the bytes the decoder saw, each mark being an unknown byte, and a
+Viterbi beam walks those bytes while rebuilding the original stream: every byte
+is kept, or (when it is ASCII and falls inside a character of the original)
+expanded back to its full-width pair, a ``(syllable)`` that splits a character
+of the original is dropped when the syllable reads the pair it follows, and a
+``<`` or ``(`` an orphan swallowed may itself have been such a rewritten pair.
+Only byte streams the damage could have produced survive (a mark must be a byte
+the decoder could not pair, a misaligned full-width pair must have been
+rewritten), and the language model ranks the decoded candidates. Sites close
+together share a window; when it yields nothing, each site is searched in its
+own.
 """
 
 from __future__ import annotations
