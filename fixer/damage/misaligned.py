@@ -833,6 +833,7 @@ def _around_annotations(line: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _past_annotation(line: str, bound: int) -> int:
+    """*bound*, or the end of the ``(syllable)`` annotation it falls inside."""
     for match in _ANNOTATION.finditer(line, max(0, bound - 9), bound + 9):
         if match.start(2) - 1 < bound < match.end():
             return match.end()
