@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 import fixer
@@ -128,6 +130,8 @@ def test_windows_hold_annotations_whole() -> None:
         parts = _split(line, start, end, sites)
         bounds += [start, end, *(bound for part in parts for bound in part)]
     assert groups and bounds
+    spans = [(start, end) for start, end, _ in _windows(line)]
+    assert all(end <= start for (_, end), (start, _) in itertools.pairwise(spans))
     assert [bound for bound in bounds if any(first < bound < last for first, last in groups)] == []
 
 

@@ -898,7 +898,9 @@ def _misaligned_explains_better(line: str, proposals: list[Proposal]) -> bool:
         if REPLACEMENT in line[proposal.start : proposal.end]
         or QUESTION in line[proposal.start : proposal.end]
     ]
-    strength = model.score(apply_proposals(line, at_marks)) - model.score(line)
+    strength = (
+        ours if len(at_marks) == len(proposals) else model.score(apply_proposals(line, at_marks))
+    ) - model.score(line)
     if strength >= ARBITRATION_GAIN * max(1, marks):
         return False  # a reading this strong is not the weak one arbitration is for
     theirs = misaligned.repaired_line(line)

@@ -121,7 +121,9 @@ _GROUP_LETTERS = re.compile(f"[{PINYIN_LETTERS}]{{1,6}}")
 def _hidden_rewrites(text: str) -> Iterator[int]:
     """Positions of half-width bytes hidden in a trail byte, with no mark: printable ASCII
     glued between a rare double-byte character (a lead byte with the wrong trail) and more
-    double-byte text.  Scans for the rare characters (few, and fastpath's compiled pattern)."""
+    double-byte text, or a rare pair whose trail is such a byte with shifted pairs after it
+    (see _shift_ends_near).  Scans for the rare characters (few, and fastpath's compiled
+    pattern)."""
     last = len(text) - 1
     for match in suspicious_pattern().finditer(text):
         index = match.end()
@@ -817,19 +819,16 @@ def _windows(line: str) -> list[tuple[int, int, list[int]]]:
     ]
     sites = sorted(set(sites))
     windows: list[tuple[int, int, list[int]]] = []
+    # Bounds never cut a ``(syllable)``: the literal reading a repair is weighed against
+    # holds each annotation whole, so the window must too.
     for site in sites:
+        end = _past_annotation(line, min(len(line), site + AFTER))
         if windows and site - BEFORE < windows[-1][1]:
             start, _, held = windows[-1]
-            windows[-1] = (start, min(len(line), site + AFTER), [*held, site])
+            windows[-1] = (start, end, [*held, site])
             continue
-        windows.append((max(0, site - BEFORE), min(len(line), site + AFTER), [site]))
-    return [(*_around_annotations(line, start, end), held) for start, end, held in windows]
-
-
-def _around_annotations(line: str, start: int, end: int) -> tuple[int, int]:
-    """*start* and *end* moved past any ``(syllable)`` they cut: a window holds an
-    annotation whole, as the literal reading it is weighed against does."""
-    return _past_annotation(line, start), _past_annotation(line, end)
+        windows.append((_past_annotation(line, max(0, site - BEFORE)), end, [site]))
+    return windows
 
 
 def _past_annotation(line: str, bound: int) -> int:
@@ -843,10 +842,11 @@ def _past_annotation(line: str, bound: int) -> int:
 def _split(line: str, start: int, end: int, sites: list[int]) -> list[tuple[int, int]]:
     """One window per site of the window ``start..end``: each ends where the next one's
     context begins (BEFORE characters ahead of its site), and always after its own site."""
-    bounds = [
-        _past_annotation(line, max(site + 1, following - BEFORE))
-        for site, following in itertools.pairwise(sites)
-    ]
+    bounds = []
+    for site, following in itertools.pairwise(sites):
+        bound = max(site + 1, following - BEFORE)
+        moved = _past_annotation(line, bound)
+        bounds.append(moved if moved <= following else bound)  # keep each site in its part
     return list(zip([start, *bounds], [*bounds, end], strict=True))
 
 
