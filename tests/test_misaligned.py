@@ -200,6 +200,18 @@ def test_annotated_latin_letters_stay(clean: str) -> None:
     assert fixer.fix_text(clean) == clean
 
 
+@pytest.mark.parametrize(
+    "second_line", ["用一個數組來代替堆棧，然後再看結果。", "他用鏈表實現堆棧，效果也不錯。"]
+)
+def test_halved_punctuation_scores_as_what_it_stands_for(second_line: str) -> None:
+    # 棧 (97 A3) + ， (A3 AC): the rewrite halved A3 A3 to '#' and orphaned AC.  Read as
+    # ASCII, ',' is no likelier than '*' or "'"; it stands for '，', which follows 棧 often.
+    clean = "我們應該保護環境，節約用水。\n" + second_line
+    damaged = damage(clean)
+    assert "?#?" in damaged
+    assert fixer.fix_text(damaged) == clean.replace("，", ",")
+
+
 def test_misaligned_edits_explain_lost_bytes() -> None:
     damaged = damage("白日依山盡,黃河入海流。\n")
     proposals = propose(damaged, make_config(None))
@@ -219,11 +231,31 @@ def test_misaligned_edits_explain_lost_bytes() -> None:
         "价格是多少?请告诉我。",
         "ASCII only? yes.",
         "안 그래도 얼마 전에 봐??? 정말",
+        # Runs of marks and punctuation between CJK characters: emphasis, or characters an
+        # encoder could not write.  Nothing else in the text shows the converter.
+        "真的吗???我不信。",
+        "えっ、そんなことあるの?!?\nうそでしょ。",
+        "ログには文字列 ?????? が残ります。",
+        "请选择属于???组的文件。",
     ],
 )
 def test_question_marks_in_clean_text_stay(text: str) -> None:
     assert propose(text, make_config(None)) == []
     assert fixer.fix_text(text) == text
+
+
+def test_punctuation_only_site_needs_the_converter_shown_elsewhere() -> None:
+    # 海 (BA A3) + ， (A3 AC): the rewrite halved A3 A3 to '#', orphaning BA and AC; the
+    # site is marks and punctuation only.  保護 shifted into 盬o is the converter's work.
+    damaged = damage("我們要保護大海，但是沒有人來。")
+    assert damaged == "我們要盬o大?#?但是沒有人來。"
+    repaired = fixer.fix_text(damaged)
+    assert repaired.startswith("我們要保護大")
+    assert "?#?" not in repaired
+    # The same site alone: a guess of every byte, with nothing to show it is damage.
+    alone = damaged.replace("盬o", "保護")
+    assert propose(alone, make_config(None)) == []
+    assert fixer.fix_text(alone) == alone
 
 
 def test_class_is_registered_under_its_name() -> None:

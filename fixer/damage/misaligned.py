@@ -36,7 +36,13 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from fixer import lm
-from fixer.chardata import BRACKET_PAIRS, DOUBLE_BYTE_LEADS, FULLWIDTH_LEAD, PINYIN_LETTERS
+from fixer.chardata import (
+    BRACKET_PAIRS,
+    DOUBLE_BYTE_LEADS,
+    FULLWIDTH_LEAD,
+    HALFWIDTH_TO_FULLWIDTH,
+    PINYIN_LETTERS,
+)
 from fixer.codecs import encode_char
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, apply_proposals
@@ -110,6 +116,23 @@ _LOST_NOTES = tuple(f"lost byte {byte:02X}" for byte in range(0x100))
 _TAIL = 12
 #: How far after a pair that absorbed a half-width byte the shifted run may end.
 SHIFT_REACH = 8
+
+
+#: Half-width punctuation after CJK text, as the model scores it: the converter halved every
+#: full-width mark, so there ``,`` stands for ``，`` (and ``*`` for nothing common).
+_SCORED_AS = HALFWIDTH_TO_FULLWIDTH.get
+
+
+def _scored(before: str | None, char: str) -> str:
+    """*char* as the model scores it after the character *before* (None: start of text)."""
+    return _SCORED_AS(char, char) if before is not None and before >= _DOUBLE_BYTE_FROM else char
+
+
+def _scored_last(tail: str) -> str | None:
+    """The last character of *tail* as the model scores it (None for an empty tail)."""
+    if not tail:
+        return None
+    return _scored(tail[-2] if len(tail) > 1 else None, tail[-1])
 
 
 #: Characters from here up are double-byte text (CJK and full-width forms).
@@ -325,8 +348,12 @@ class _Search:
         text_id = hyp.text_id
         logp = self.model.logp
         penalty = self._penalty
+        raw = tail[-1] if tail else None
+        previous = _scored_last(tail)
         for char in text:
-            score += logp(tail[-1] if tail else None, char) + penalty(char)
+            scored = _scored(raw, char)
+            score += logp(previous, scored) + penalty(char)
+            raw, previous = char, scored
             text_id = (text_id * 1_000_003 + ord(char)) & 0xFFFFFFFFFFFF
             tail = (tail + char)[-_TAIL:]
             if char in self.open_closers and char not in rewarded:
@@ -424,7 +451,8 @@ class _Search:
         lead = hyp.pending
         # Ranked by the score _emit gives (computed the same way, without building the
         # rest of the state): only the LOST_TRAILS best are emitted.
-        before = hyp.tail[-1] if hyp.tail else None
+        before = _scored_last(hyp.tail)
+        last = hyp.tail[-1] if hyp.tail else None
         logp, penalty = self.model.logp, self._penalty
         options = []
         for byte in self.t.high_trails.get(lead, ()):
@@ -436,7 +464,7 @@ class _Search:
             assert text is not None
             text = self._as_converted(lead, byte, hyp.pending_token, text)
             if len(text) == 1:
-                score = hyp.score + (logp(before, text) + penalty(text))
+                score = hyp.score + (logp(before, _scored(last, text)) + penalty(text))
                 if text in self.open_closers and text not in hyp.rewarded:
                     score += BALANCE_BONUS
             else:
@@ -691,7 +719,8 @@ class _Search:
                 continue
             score = hyp.score
             if following:
-                score += self.model.logp(hyp.tail[-1] if hyp.tail else None, following)
+                last = hyp.tail[-1] if hyp.tail else None
+                score += self.model.logp(_scored_last(hyp.tail), _scored(last, following))
             finals.append(hyp._replace(score=score))
         if not finals:
             return None
@@ -777,11 +806,13 @@ def _literal_score(line: str, start: int, end: int) -> float:
     """Log-probability of the window as it is, with the structural terms."""
     model = lm.get_model()
     before = line[:start]
-    previous = before[-1:] or None
+    raw = before[-1] if before else None
+    previous = _scored_last(before[-2:])
     total = 0.0
     for char in _without_annotations(line[start : end + 1]):
-        total += model.logp(previous, char)
-        previous = char
+        scored = _scored(raw, char)
+        total += model.logp(previous, scored)
+        raw, previous = char, scored
     window = line[start:end]
     visible = line[:end]
     for closer, opener in BRACKET_PAIRS.items():
@@ -911,9 +942,35 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     for offset, line in lines_at(text, sites):
         if _worth_searching(line):
             proposals.extend(_line_proposals(line, offset))
+    if proposals and not _corroborated(text, proposals):
+        proposals = [proposal for proposal in proposals if _anchored(text, proposal)]
     if proposals and "(" in text:
         proposals = _reannotate(text, proposals)
     return proposals
+
+
+def _anchored(text: str, proposal: Proposal) -> bool:
+    """Does the edit rest on more than punctuation: rewrite a character a decoder made of two
+    bytes, or take an ASCII letter or digit for a byte of a pair?
+
+    An edit of marks and ASCII punctuation alone that keeps every character around it
+    (``?!?``, ``???``, ``?#?``) rests on the model's guess of every byte: clean text holds
+    such runs too, as punctuation or as characters an encoder could not write.
+    """
+    before = text[proposal.start : proposal.end]
+    if any(char.isascii() and char.isalnum() for char in before):
+        return True
+    decoded = (char for char in before if ord(char) >= 0x80 and char not in ORPHAN_MARKS)
+    after = iter(proposal.after or "")
+    return not all(char in after for char in decoded)  # kept in order: only marks replaced
+
+
+def _corroborated(text: str, proposals: list[Proposal]) -> bool:
+    """Does the text show the converter's work beyond marks and punctuation: an anchored
+    edit (see _anchored), or the injected-pinyin pattern?"""
+    return any(_anchored(text, proposal) for proposal in proposals) or bool(
+        "(" in text and annotation_pattern_holds(text)
+    )
 
 
 def repaired_line(line: str) -> str | None:
