@@ -151,3 +151,11 @@ HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 KANA_CLASS = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 HANGUL_CLASS = "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
 CJK_CLASS = HAN_CLASS + KANA_CLASS + HANGUL_CLASS
+
+#: A run of Latin-1-range characters holding a C1 control, next to CJK text: the tail bytes
+#: of a UTF-8 sequence whose lead byte was destroyed, read as Latin-1 (``禀\x8b序``,
+#: ``计®\x97表``).  No Western text puts a C1 control there, so it is not cp1252 to map.
+C1_DEBRIS_PATTERN = re.compile(
+    f"(?<=[{CJK_CLASS}])[\x80-\xff]*[\x80-\x9f][\x80-\xff]*"
+    f"|[\x80-\xff]*[\x80-\x9f][\x80-\xff]*(?=[{CJK_CLASS}])"
+)

@@ -68,6 +68,26 @@ def test_lost_data_is_reported_not_rewritten() -> None:
     assert findings[0].excerpt == "锟斤拷锟斤拷"
 
 
+@pytest.mark.parametrize(
+    ("text", "debris"),
+    [
+        ("这是一个测\x8b试文件。", "\x8b"),  # 试's tail byte, its lead lost
+        ("系统自动计®\x97结果。", "®\x97"),  # AE 97: 算 without E7
+        ("한국어 문장\x8b¤입니다.", "\x8b¤"),
+    ],
+)
+def test_c1_debris_in_cjk_text_is_reported_not_mapped(text: str, debris: str) -> None:
+    # ftfy maps C1 controls to cp1252 (\x8b -> ‹): right for Western text, fabricated
+    # punctuation between CJK characters, where they are what is left of a UTF-8 sequence.
+    assert fixer.fix_text(text) == text
+    findings = fixer.scan(text)
+    assert [(f.kind, f.excerpt, f.repairable) for f in findings] == [("lost-data", debris, False)]
+
+
+def test_c1_controls_in_western_text_are_still_cp1252() -> None:
+    assert fixer.fix_text("It\x92s \x93quoted\x94.") == "It’s “quoted”."
+
+
 def test_options_are_validated() -> None:
     with pytest.raises(ValueError, match="to="):
         fixer.fix_text(CLEAN, to="klingon")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING
 
-from fixer.chardata import CJK_CLASS
+from fixer.chardata import C1_DEBRIS_PATTERN, CJK_CLASS
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
 from fixer.explain import diff_edits
@@ -110,11 +110,21 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     proposals: list[Proposal] = []
     for offset, line in lines_at(text, _bad_spots(text)):
         fixed = ftfy.fix_text(line, cjk_safe_ftfy())
+        debris = [match.span() for match in C1_DEBRIS_PATTERN.finditer(line)]
         proposals.extend(
             Proposal(offset + e.start, offset + e.end, e.after, "mojibake: repaired by ftfy", 0.9)
             for e in diff_edits(line, fixed, "ftfy")
+            if not _maps_debris(e.start, e.end, line, debris)
         )
     return proposals
+
+
+def _maps_debris(start: int, end: int, line: str, debris: list[tuple[int, int]]) -> bool:
+    """Is ``line[start:end]`` only C1 controls of debris in CJK text?  ftfy would map them
+    to cp1252 punctuation (``禀‹序``); they are lost bytes, which fixer reports instead."""
+    return all("\x80" <= char <= "\x9f" for char in line[start:end]) and any(
+        low <= start and end <= high for low, high in debris
+    )
 
 
 FTFY = DamageClass(

@@ -1,4 +1,5 @@
-"""Lost data: bytes destroyed before the text reached us (``锟斤拷``, ``烫烫烫``, U+FFFD).
+"""Lost data: bytes destroyed before the text reached us (``锟斤拷``, ``烫烫烫``, U+FFFD,
+C1 controls left inside CJK text by a UTF-8 sequence that lost its lead byte).
 
 Nothing can bring these back, so this class only reports them; it never
 rewrites them into other characters.
@@ -6,7 +7,9 @@ rewrites them into other characters.
 
 from __future__ import annotations
 
-from fixer.chardata import LOST_DATA_PATTERN
+import re
+
+from fixer.chardata import C1_DEBRIS_PATTERN, LOST_DATA_PATTERN
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, Proposal
 
@@ -19,18 +22,25 @@ _MEANINGS = {
     "屯": "uninitialised heap memory (0xCD bytes) read as GBK",
     "\ufffd": "replacement character: a decoder could not read the original bytes",
 }
+#: What a C1_DEBRIS_PATTERN match means.
+_C1_DEBRIS_MEANING = (
+    "C1 controls inside CJK text: the tail bytes of a UTF-8 sequence whose lead byte was "
+    "destroyed, read as Latin-1"
+)
+#: A C1 control: the cheap test before C1_DEBRIS_PATTERN.
+_C1 = re.compile("[\x80-\x9f]")
 
 
 def might_apply(text: str) -> bool:
-    """Does *text* hold a lost-data marker?"""
-    return any(marker in text for marker in _MARKERS)
+    """Does *text* hold a lost-data marker or a C1 control?"""
+    return any(marker in text for marker in _MARKERS) or _C1.search(text) is not None
 
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
-    """Report every run of lost-data markers."""
+    """Report every run of lost-data markers and of C1 debris in CJK text."""
     if not might_apply(text):
         return []
-    return [
+    proposals = [
         Proposal(
             match.start(),
             match.end(),
@@ -40,6 +50,19 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
         )
         for match in LOST_DATA_PATTERN.finditer(text)
     ]
+    if _C1.search(text):
+        proposals += [
+            Proposal(
+                match.start(),
+                match.end(),
+                None,
+                f"lost data ({len(match.group())} chars): {_C1_DEBRIS_MEANING}",
+                1.0,
+            )
+            for match in C1_DEBRIS_PATTERN.finditer(text)
+        ]
+        proposals.sort()
+    return proposals
 
 
 LOST_DATA = DamageClass(
