@@ -200,6 +200,15 @@ def test_annotated_latin_letters_stay(clean: str) -> None:
     assert fixer.fix_text(clean) == clean
 
 
+def test_swallowed_bracket_lead_is_ranked_in_context() -> None:
+    # 埃 (B0 A3) + 及 (BC B0): the rewrite made '<' of A3 BC and the orphan B0 swallowed it.
+    # 埃 is not among the most frequent characters ending in A3; after 在 it is likely.
+    clean = "我的朋友在埃及工作,他很喜歡那裡。"
+    damaged = damage(clean)
+    assert "埃" not in damaged and "?" in damaged
+    assert fixer.fix_text(damaged) == clean
+
+
 @pytest.mark.parametrize(
     "second_line", ["用一個數組來代替堆棧，然後再看結果。", "他用鏈表實現堆棧，效果也不錯。"]
 )

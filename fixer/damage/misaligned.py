@@ -268,23 +268,6 @@ def _lost_leads(family: str, last_trail: int, orphan: int) -> tuple[int, ...]:
     )
 
 
-@functools.cache
-def _likely_leads(family: str, ascii_byte: int) -> tuple[int, ...]:
-    """The lead bytes likeliest (by the model's character scores) before the full-width
-    pair that *ascii_byte* was rewritten from: HIDDEN_BRACKET_LEADS of them."""
-    table = tables(family)
-    pair = table.fullwidth.get(ascii_byte)
-    if pair is None:
-        return ()
-    model = lm.get_model()
-    scored = [
-        (model.char_score(text), lead)
-        for lead in range(0x81, 0x100)
-        if (text := table.pair_text[(lead - 0x80) * 256 + pair[0]]) is not None and len(text) == 1
-    ]
-    return tuple(lead for _, lead in heapq.nlargest(HIDDEN_BRACKET_LEADS, scored))
-
-
 class Hypothesis(NamedTuple):
     """One partial reconstruction of the original byte stream."""
 
@@ -501,7 +484,7 @@ class _Search:
         had made of a full-width pair: the pair is restored after the lead."""
         allowed = _lost_leads(self.family, hyp.last_trail, hyp.orphan)
         for bracket in (0x3C, 0x28):
-            for lead in _likely_leads(self.family, bracket):
+            for lead in self._leads_in_context(hyp, bracket):
                 if lead not in allowed:
                     continue
                 swallowed = self._lost_lead(hyp, lead)._replace(orphan=-1)
@@ -509,6 +492,21 @@ class _Search:
                 for grown, piece, extra in self.feed(swallowed, bracket, index, True):
                     if extra:  # the full-width reading (the plain one never pairs)
                         record(index + 1, grown, piece, f"{note}; {extra}")
+
+    def _leads_in_context(self, hyp: Hypothesis, ascii_byte: int) -> list[int]:
+        """The lead bytes likeliest, after *hyp*'s text, before the full-width pair that
+        *ascii_byte* was rewritten from: HIDDEN_BRACKET_LEADS of them."""
+        pair = self.t.fullwidth.get(ascii_byte)
+        if pair is None:
+            return []
+        before = _scored_last(hyp.tail)
+        logp, penalty, pair_text = self.model.logp, self._penalty, self.t.pair_text
+        scored = [
+            (logp(before, text) + penalty(text), lead)
+            for lead in range(0x81, 0x100)
+            if (text := pair_text[(lead - 0x80) * 256 + pair[0]]) is not None and len(text) == 1
+        ]
+        return [lead for _, lead in heapq.nlargest(HIDDEN_BRACKET_LEADS, scored)]
 
     def pinyin_pair_reads(self, hyp: Hypothesis, syllable: str) -> bool:
         """Is the pair before the insertion point a character this syllable reads?"""
