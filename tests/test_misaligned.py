@@ -200,6 +200,24 @@ def test_annotated_latin_letters_stay(clean: str) -> None:
     assert fixer.fix_text(clean) == clean
 
 
+def test_weaker_repair_where_the_text_shows_the_converter() -> None:
+    # 校 (D0 A3) + 正 (D5 FD): A3 D5 became 'U', read with D0 as 蠻; FD was orphaned.  The
+    # repair gains under MIN_GAIN: enough only where the converter's pinyin shows.
+    readings = {"說": "shuō", "時": "shí", "會": "huì", "這": "zhè", "對": "duì",
+                "現": "xiàn", "動": "dòng", "開": "kāi", "後": "hòu", "檔": "dàng"}  # fmt: skip
+    first = "這時候打開自動校正功能,輸入的錯字會自動改過來。\n"
+    clean = (
+        first + "他說這個功能對寫文章的人很有用,現在大家都會用。\n"
+        "開會的時候,他說以後每一份檔案都要這樣檢查。\n"
+    )
+    damaged = damage(clean, readings)
+    assert "蠻?" in damaged
+    assert fixer.fix_text(damaged) == clean
+    alone = damage(first)
+    assert "蠻?" in alone
+    assert fixer.fix_text(alone) == alone
+
+
 def test_swallowed_bracket_lead_is_ranked_in_context() -> None:
     # 埃 (B0 A3) + 及 (BC B0): the rewrite made '<' of A3 BC and the orphan B0 swallowed it.
     # 埃 is not among the most frequent characters ending in A3; after 在 it is likely.

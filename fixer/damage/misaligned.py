@@ -23,7 +23,9 @@ Only byte streams the damage could have produced survive (a mark must be a byte
 the decoder could not pair, a misaligned full-width pair must have been
 rewritten), and the language model ranks the decoded candidates. Sites close
 together share a window; when it yields nothing, each site is searched in its
-own.
+own. A repair must gain MIN_GAIN over the text as it is, or half that where the
+text shows the converter's work elsewhere (the injected-pinyin pattern, or a repair that
+rewrites shifted pairs); a site of marks and punctuation alone needs that evidence too.
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ AFTER = 40
 CLUSTER_GAP = 24
 #: Log-likelihood gain a repair must bring over the text as it is.
 MIN_GAIN = 8.0
+#: The gain that suffices where the text shows the converter's work (see _corroborated):
+#: there a mark is far likelier an orphan byte than a question mark.
+CORROBORATED_MIN_GAIN = 4.0
 #: Lead over the runner-up at which a repair is fully confident (a smaller lead still repairs:
 #: the best reconstruction beats leaving the debris in place).
 CONFIDENT_MARGIN = 6.0
@@ -937,10 +942,14 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
         _hidden_rewrites(text),
         _straddled_annotations(text),
     )
+    found: list[tuple[float, Proposal]] = []
     for offset, line in lines_at(text, sites):
         if _worth_searching(line):
-            proposals.extend(_line_proposals(line, offset))
-    if proposals and not _corroborated(text, proposals):
+            found.extend(_line_proposals(line, offset))
+    proposals = [proposal for gain, proposal in found if gain >= MIN_GAIN]
+    if _corroborated(text, proposals):
+        proposals = [proposal for _, proposal in found]
+    else:
         proposals = [proposal for proposal in proposals if _anchored(text, proposal)]
     if proposals and "(" in text:
         proposals = _reannotate(text, proposals)
@@ -975,7 +984,7 @@ def repaired_line(line: str) -> str | None:
     """*line* with this class's repairs applied, or None when it has none to make."""
     if not _worth_searching(line):
         return None
-    proposals = _line_proposals(line, 0)
+    proposals = [proposal for gain, proposal in _line_proposals(line, 0) if gain >= MIN_GAIN]
     return apply_proposals(line, proposals) if proposals else None
 
 
@@ -1024,38 +1033,48 @@ def _reannotate(text: str, proposals: list[Proposal]) -> list[Proposal]:
     return result
 
 
-def _search_line(line: str) -> list[Proposal]:
-    """Repairs of the windows of one line, at offsets within it."""
-    proposals: list[Proposal] = []
+def _search_line(line: str) -> list[tuple[float, Proposal]]:
+    """Repairs of the windows of one line, at offsets within it, each with its window's gain
+    (every repair gaining at least CORROBORATED_MIN_GAIN)."""
+    proposals: list[tuple[float, Proposal]] = []
     body = line.rstrip("\r\n")
     line = body + "\n"  # a line end (or the end of the text) follows the last window
     for start, end, sites in _windows(body):
         found = _window_proposals(line, start, end)
-        if not found and len(sites) > 1:
+        if len(sites) > 1 and not any(gain >= MIN_GAIN for gain, _ in found):
             # One site no reconstruction explains must not cost the others their repair.
-            for part_start, part_end in _split(line, start, end, sites):
-                found += _window_proposals(line, part_start, part_end)
+            parts = [
+                repair
+                for part_start, part_end in _split(line, start, end, sites)
+                for repair in _window_proposals(line, part_start, part_end)
+            ]
+            if parts:
+                found = parts
         proposals += found
     return proposals
 
 
-def _window_proposals(line: str, start: int, end: int) -> list[Proposal]:
-    """The edits of the best repair of ``line[start:end]``, when it is plausible enough."""
+def _window_proposals(line: str, start: int, end: int) -> list[tuple[float, Proposal]]:
+    """The edits of the best repair of ``line[start:end]`` with its gain, when it gains at
+    least CORROBORATED_MIN_GAIN over the text as it is."""
     repaired = repair_window(line, start, end)
     if repaired is None or not repaired.edits:
         return []
     gain = repaired.score - _literal_score(line, start, end)
     margin = repaired.score - repaired.runner_up
-    if gain < MIN_GAIN:
+    if gain < CORROBORATED_MIN_GAIN:
         return []
     confidence = min(1.0, 0.5 + 0.5 * margin / CONFIDENT_MARGIN)
     return [
-        Proposal(
-            start + edit_start,
-            start + edit_end,
-            replacement,
-            f"misaligned double-byte edit: {note or 're-paired bytes'}",
-            confidence,
+        (
+            gain,
+            Proposal(
+                start + edit_start,
+                start + edit_end,
+                replacement,
+                f"misaligned double-byte edit: {note or 're-paired bytes'}",
+                confidence,
+            ),
         )
         for edit_start, edit_end, replacement, note in repaired.edits
     ]
