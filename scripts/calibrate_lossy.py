@@ -41,10 +41,16 @@ SEED = 7
 _TAG = re.compile(r"<[^>]*>")
 
 
+#: Pages read under a folder (its subfolders too): markup and plain text.
+PAGE_SUFFIXES = {".html", ".htm", ".xhtml", ".xml", ".txt"}
+
+
 def paragraphs(folder: Path, codec: str) -> list[str]:
-    """Mostly-Chinese lines of every page in *folder*, markup removed."""
+    """Mostly-Chinese lines of every page under *folder*, markup removed."""
     found = []
-    for page in sorted(folder.iterdir()):
+    for page in sorted(folder.rglob("*")):
+        if not page.is_file() or page.suffix not in PAGE_SUFFIXES:
+            continue
         text = _TAG.sub(" ", page.read_bytes().decode(codec, errors="ignore"))
         for line in (line.strip() for line in text.splitlines()):
             han = sum(1 for char in line if "\u4e00" <= char <= "\u9fff")

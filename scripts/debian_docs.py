@@ -14,6 +14,12 @@ repair would change and what it found (a repair or a report, by kind), then up
 to ``--show`` changed lines per package.  Almost everything here is clean, so
 each change is either real damage in the documentation or a false alarm to
 look at.
+
+The unpacked packages stay in the cache, so they can serve as held-out text of another
+genre for the misaligned class too::
+
+    python scripts/heldout_misaligned.py --pages \
+        lo-tw=CACHE/libreoffice-help-zh-tw/usr/share/libreoffice/help:utf-8:big5
 """
 
 from __future__ import annotations

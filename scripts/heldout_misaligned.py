@@ -8,7 +8,10 @@ rewrite and the pinyin insertion run over the GBK or Big5 bytes at every offset
 and the bytes are decoded with orphan marks) and repairs them with the script
 kept and punctuation as it is.
 
-    python scripts/heldout_misaligned.py [--pages DIR:CODEC ...] [--limit 200]
+    python scripts/heldout_misaligned.py [--pages [NAME=]DIR:CODEC:FAMILY ...] [--limit 200]
+
+Any folder of pages works (read recursively): ``scripts/debian_docs.py`` fetches Debian's
+translated documentation, a second held-out source of another genre.
 
 Prints one table: per family, how many paragraphs the damage touched across
 character boundaries, the exact-repair rate and the character error rate, for
@@ -61,14 +64,20 @@ def cases(folder: Path, codec: str, family: str, limit: int) -> list[tuple[str, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--pages", nargs="+", default=list(DEFAULT_PAGES), metavar="DIR:CODEC:FAMILY"
+        "--pages",
+        nargs="+",
+        default=list(DEFAULT_PAGES),
+        metavar="[NAME=]DIR:CODEC:FAMILY",
+        help="pages (read recursively) and the family whose bytes are damaged",
     )
     parser.add_argument("--limit", type=int, default=200)
     args = parser.parse_args()
-    print("| family | paragraphs | fixer exact | fixer CER | left as it is: CER |")
-    print("| ------ | ---------: | ----------: | --------: | -----------------: |")
+    print("| pages | family | paragraphs | fixer exact | fixer CER | left as it is: CER |")
+    print("| ----- | ------ | ---------: | ----------: | --------: | -----------------: |")
     for spec in args.pages:
+        name, _, spec = spec.rpartition("=")
         folder, codec, family = spec.rsplit(":", 2)
+        name = name or Path(folder).name
         if not Path(folder).is_dir():
             raise SystemExit(f"{folder}: no such folder (pass --pages DIR:CODEC:FAMILY)")
         pairs = cases(Path(folder), codec, family, args.limit)
@@ -78,7 +87,7 @@ def main() -> None:
         untouched = sum(levenshtein(dmg, exp) for dmg, exp in pairs)
         exact = errors.count(0) / len(pairs) if pairs else 0.0
         print(
-            f"| {family} | {len(pairs)} | {exact:.1%} | {sum(errors) / total:.4f} "
+            f"| {name} | {family} | {len(pairs)} | {exact:.1%} | {sum(errors) / total:.4f} "
             f"| {untouched / total:.4f} |",
             flush=True,
         )
