@@ -36,14 +36,6 @@ def suspicious_pattern() -> re.Pattern[str]:
 
 
 @cache
-def rare_double_byte_pattern() -> re.Pattern[str]:
-    """One suspicious character from U+2E80 up: what a legacy double-byte codec decodes to
-    (CJK and full-width forms), rare (compiled once, on first use)."""
-    common = re.escape("".join(sorted(lm.common_chars())))
-    return re.compile(f"[^\\x00-\u2e7f{common}\u3000-\u303f\uff01-\uff5e]")
-
-
-@cache
 def _cluster_pattern() -> re.Pattern[str]:
     char = suspicious_pattern().pattern
     return re.compile(f"{char}(?:[\\s\\S]{{0,{CLUSTER_REACH - 1}}}{char})+")

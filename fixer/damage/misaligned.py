@@ -55,12 +55,7 @@ from fixer.damage.pinyin import (
     is_reading,
     is_syllable,
 )
-from fixer.fastpath import (
-    is_suspicious,
-    line_bounds,
-    lines_at,
-    rare_double_byte_pattern,
-)
+from fixer.fastpath import is_suspicious, line_bounds, lines_at, suspicious_pattern
 
 #: Replacement marks a decoder leaves for an orphan lead byte.
 ORPHAN_MARKS = "?\ufffd"
@@ -154,25 +149,21 @@ _GROUP_LETTERS = re.compile(f"[{PINYIN_LETTERS}]{{1,6}}")
 def _hidden_rewrites(text: str) -> Iterator[int]:
     """Positions of half-width bytes hidden in a trail byte, with no mark: printable ASCII
     glued between a rare double-byte character (a lead byte with the wrong trail) and more
-    double-byte text, or a rare pair whose trail is such a byte (see _absorbs_rewrite) with
-    shifted pairs after it: a run of non-ASCII characters that ends, within SHIFT_REACH, in
-    a half-width byte the shifted pairs left alone (``矷险n兩``; a full-width form in the run
-    rules it out, the rewrite would have turned it half-width).  One compiled scan."""
-    for match in _hidden_rewrite_pattern().finditer(text):
+    double-byte text, or a rare pair whose trail is such a byte with shifted pairs after it
+    (see _shift_ends_near).  Scans for the rare characters (few, and fastpath's compiled
+    pattern)."""
+    last = len(text) - 1
+    for match in suspicious_pattern().finditer(text):
         index = match.end()
-        if match.group("glued") is not None:
+        if (
+            index < last
+            and "!" <= text[index] <= "~"
+            and text[index + 1] >= _DOUBLE_BYTE_FROM
+            and text[index - 1] >= _DOUBLE_BYTE_FROM
+        ):
             yield index
-        elif _absorbs_rewrite(text[index - 1]):
+        elif _absorbs_rewrite(text[index - 1]) and _shift_ends_near(text, index - 1):
             yield index - 1
-
-
-@functools.cache
-def _hidden_rewrite_pattern() -> re.Pattern[str]:
-    """A rare double-byte character followed by either shape of _hidden_rewrites."""
-    rare = rare_double_byte_pattern().pattern
-    glued = f"(?P<glued>[!-~][{_DOUBLE_BYTE_FROM}-\U0010ffff])"
-    shifted = f"[^\x00-\x7f\uff01-\uff5e]{{1,{SHIFT_REACH - 1}}}[@-~]"
-    return re.compile(f"{rare}(?={glued}|{shifted})")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -185,6 +176,18 @@ def _absorbs_rewrite(char: str) -> bool:
         encoded = encode_char(char, codec)
         if encoded is not None and len(encoded) == 2 and 0x21 <= encoded[1] <= 0x7E:
             return True
+    return False
+
+
+def _shift_ends_near(text: str, index: int) -> bool:
+    """Does a run of non-ASCII characters after *index* end, within SHIFT_REACH, in a
+    half-width byte (a trail byte the shifted pairs left alone: ``矷险n兩``)?"""
+    for position in range(index + 1, min(len(text), index + 1 + SHIFT_REACH)):
+        char = text[position]
+        if char.isascii():
+            return position > index + 1 and "@" <= char <= "~"
+        if "\uff01" <= char <= "\uff5e":
+            return False  # a full-width form the rewrite would have turned half-width
     return False
 
 
