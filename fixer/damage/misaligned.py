@@ -87,6 +87,8 @@ PENDING_CAP = 4096
 LOST_TRAILS = 64
 #: Lost lead bytes tried per hypothesis before a swallowed bracket the rewrite made, best first.
 HIDDEN_BRACKET_LEADS = 16
+#: Commonest characters before such a pair that the text before the mark ranks.
+BRACKET_LEAD_POOL = 48
 #: pending_token of a lead byte that is a lost byte (its character is not scored yet).
 LOST = -2
 #: pending_token of a lead byte that is the second half of a pair a rewrite made one byte of.
@@ -273,6 +275,22 @@ def _lost_leads(family: str, last_trail: int, orphan: int) -> tuple[int, ...]:
     )
 
 
+@functools.cache
+def _common_leads(family: str, trail: int) -> tuple[tuple[int, str], ...]:
+    """(lead, character) of the BRACKET_LEAD_POOL commonest characters whose trail byte is
+    *trail*: the pool the context ranks (scoring every lead in context costs more than the
+    search it feeds)."""
+    table = tables(family)
+    model = lm.get_model()
+    pairs = [
+        (lead, text)
+        for lead in range(0x81, 0x100)
+        if (text := table.pair_text[(lead - 0x80) * 256 + trail]) is not None and len(text) == 1
+    ]
+    ranked = heapq.nlargest(BRACKET_LEAD_POOL, pairs, key=lambda pair: model.char_score(pair[1]))
+    return tuple(ranked)
+
+
 class Hypothesis(NamedTuple):
     """One partial reconstruction of the original byte stream."""
 
@@ -315,6 +333,7 @@ class _Search:
         self.language = written_in(han, LANGUAGE_SHARE)
         self.foreign_scripts = {"kana", "hangul"} - {script_of(char) for char in line}
         self._penalties: dict[str, float] = {}
+        self._bracket_leads: dict[tuple[str | None, int], list[int]] = {}
 
     def _penalty(self, char: str) -> float:
         """FOREIGN_PENALTY for a character the window did not hold and the line's language
@@ -336,12 +355,13 @@ class _Search:
         text_id = hyp.text_id
         logp = self.model.logp
         penalty = self._penalty
-        raw = tail[-1] if tail else None
+        view = _SCORED_AS
         previous = _scored_last(tail)
+        after_double_byte = bool(tail) and tail[-1] >= _DOUBLE_BYTE_FROM
         for char in text:
-            scored = _scored(raw, char)
+            scored = view(char, char) if after_double_byte else char  # see _scored
             score += logp(previous, scored) + penalty(char)
-            raw, previous = char, scored
+            previous, after_double_byte = scored, char >= _DOUBLE_BYTE_FROM
             text_id = (text_id * 1_000_003 + ord(char)) & 0xFFFFFFFFFFFF
             tail = (tail + char)[-_TAIL:]
             if char in self.open_closers and char not in rewarded:
@@ -440,7 +460,7 @@ class _Search:
         # Ranked by the score _emit gives (computed the same way, without building the
         # rest of the state): only the LOST_TRAILS best are emitted.
         before = _scored_last(hyp.tail)
-        last = hyp.tail[-1] if hyp.tail else None
+        view = _SCORED_AS if hyp.tail and hyp.tail[-1] >= _DOUBLE_BYTE_FROM else None
         logp, penalty = self.model.logp, self._penalty
         options = []
         for byte in self.t.high_trails.get(lead, ()):
@@ -452,7 +472,8 @@ class _Search:
             assert text is not None
             text = self._as_converted(lead, byte, hyp.pending_token, text)
             if len(text) == 1:
-                score = hyp.score + (logp(before, _scored(last, text)) + penalty(text))
+                scored = view(text, text) if view else text  # see _scored
+                score = hyp.score + (logp(before, scored) + penalty(text))
                 if text in self.open_closers and text not in hyp.rewarded:
                     score += BALANCE_BONUS
             else:
@@ -505,13 +526,17 @@ class _Search:
         if pair is None:
             return []
         before = _scored_last(hyp.tail)
-        logp, penalty, pair_text = self.model.logp, self._penalty, self.t.pair_text
-        scored = [
-            (logp(before, text) + penalty(text), lead)
-            for lead in range(0x81, 0x100)
-            if (text := pair_text[(lead - 0x80) * 256 + pair[0]]) is not None and len(text) == 1
-        ]
-        return [lead for _, lead in heapq.nlargest(HIDDEN_BRACKET_LEADS, scored)]
+        key = (before, ascii_byte)
+        leads = self._bracket_leads.get(key)
+        if leads is None:
+            logp, penalty = self.model.logp, self._penalty
+            scored = [
+                (logp(before, text) + penalty(text), lead)
+                for lead, text in _common_leads(self.family, pair[0])
+            ]
+            leads = [lead for _, lead in heapq.nlargest(HIDDEN_BRACKET_LEADS, scored)]
+            self._bracket_leads[key] = leads
+        return leads
 
     def pinyin_pair_reads(self, hyp: Hypothesis, syllable: str) -> bool:
         """Is the pair before the insertion point a character this syllable reads?"""
