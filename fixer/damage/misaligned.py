@@ -961,7 +961,6 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     """Propose byte-domain repairs for clusters of orphan marks with damage around them."""
     if not _has_sites(text):
         return []
-    proposals: list[Proposal] = []
     sites = itertools.chain(
         (mark.start() for mark in _MARK.finditer(text)),
         _hidden_rewrites(text),
@@ -972,10 +971,10 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
         if _worth_searching(line):
             found.extend(_line_proposals(line, offset))
     proposals = [proposal for gain, proposal in found if gain >= MIN_GAIN]
-    if _corroborated(text, proposals):
-        proposals = [proposal for _, proposal in found]
-    else:
-        proposals = [proposal for proposal in proposals if _anchored(text, proposal)]
+    anchored = [proposal for proposal in proposals if _anchored(text, proposal)]
+    if len(anchored) < len(found):  # some need the converter shown elsewhere
+        corroborated = _corroborated(text, anchored)
+        proposals = [proposal for _, proposal in found] if corroborated else anchored
     if proposals and "(" in text:
         proposals = _reannotate(text, proposals)
     return proposals
@@ -997,12 +996,10 @@ def _anchored(text: str, proposal: Proposal) -> bool:
     return not all(char in after for char in decoded)  # kept in order: only marks replaced
 
 
-def _corroborated(text: str, proposals: list[Proposal]) -> bool:
+def _corroborated(text: str, anchored: list[Proposal]) -> bool:
     """Does the text show the converter's work beyond marks and punctuation: an anchored
-    edit (see _anchored), or the injected-pinyin pattern?"""
-    return any(_anchored(text, proposal) for proposal in proposals) or bool(
-        "(" in text and annotation_pattern_holds(text)
-    )
+    edit that gains MIN_GAIN (see _anchored), or the injected-pinyin pattern?"""
+    return bool(anchored) or ("(" in text and bool(annotation_pattern_holds(text)))
 
 
 def repaired_line(line: str) -> str | None:
