@@ -73,6 +73,17 @@ CODEC_LABELS: dict[str, str] = {
     "sloppy-windows-1252": "Windows-1252",
 }
 
+#: The languages each legacy double-byte encoding is written in (``lm``'s language names): a
+#: reading through it must be text of one of them.  Shift-JIS bytes do not decode to a run of
+#: Chinese-only characters in a real file, but Finnish read as Latin-1 does (``päivä``).
+CODEC_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "gb18030": ("zh-Hans", "zh-Hant", "ja"),  # Chinese Windows saves Japanese text in it too
+    "big5hkscs": ("zh-Hant",),
+    "cp932": ("ja",),
+    "euc_jp": ("ja",),
+    "cp949": ("ko",),
+}
+
 #: Byte patterns of one well-formed run in each true encoding: ASCII and
 #: multi-byte sequences, as the encoding's decoder pairs bytes left to right.
 _UTF8_SEQUENCE = (

@@ -579,6 +579,21 @@ class CharModel:
             )
         }
 
+    def language_frequencies(self, ch: str) -> dict[str, float]:
+        """*ch*'s relative frequency in each language's own lists (its count over the
+        language's total), by ``lm-meta.json`` name; empty for a character no list holds."""
+        row = self._unigram_row.get(ch)
+        if row is None:
+            return {}
+        n = self._n_languages
+        counts = self._unigram_fields[row + 4 : row + 4 + n]
+        return {
+            name: int(count) * scale
+            for name, count, scale in zip(
+                self.meta["languages"], counts, self._language_scale, strict=True
+            )
+        }
+
     def char_score(self, ch: str) -> float:
         """Context-free LLR of one character.
 

@@ -3,7 +3,8 @@
 The corpus and the peer projects' files are what fixer was built against.  This
 script checks it on text nobody prepared for it: the translated documentation
 Debian ships (LibreOffice help pages, manual pages, Debian Edu and KiCad
-manuals, classical poetry for ``fortune``).  The packages are fetched with
+manuals, classical poetry for ``fortune``, the Debian Administrator's Handbook and GNOME's
+help, each in every language it ships).  The packages are fetched with
 ``apt-get download`` into a cache folder (nothing is copied into the repository)
 and every text file is read as UTF-8 and repaired the way ``fixer fix`` would.
 
@@ -45,9 +46,11 @@ DEFAULT_PACKAGES = (
     "debian-edu-doc-zh-cn",
     "kicad-doc-zh",
     "fortunes-zh",
+    "debian-handbook",
+    "gnome-user-docs",
 )
 #: Files read: markup and plain text; manual pages are gzipped roff.
-TEXT_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".xml", ".js", ""}
+TEXT_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".xml", ".js", ".page", ""}
 #: The packaging's own notes, in English.
 PACKAGING_NOTES = {"copyright", "README.Debian", "NEWS.Debian"}
 

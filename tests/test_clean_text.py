@@ -120,6 +120,12 @@ def test_opencc_inputs_are_left_alone() -> None:
         "价格是 $5? 还是 ￥30? 我不确定?",
         "café crème brûlée, naïve façade — “quotes” and ‘apostrophes’",
         "Ｆｕｌｌｗｉｄｔｈ　ｔｅｘｔ，全角字符。",
+        # Finnish: ä (E4) and the ASCII letter after it pair as Shift-JIS kanji, all of
+        # them Chinese-only (臺, 蒿): no Shift-JIS text reads like that.
+        "Valitse päivämäärä ja paina näppäintä.",
+        "Päivämäärää ei voi muuttaa.",
+        # French typography: é, a no-break space and » are the UTF-8 bytes of 頻.
+        "Le statut reste «\xa0occupé\xa0» jusqu'à midi.",
     ],
 )
 def test_clean_prose_and_code_unchanged(text: str) -> None:

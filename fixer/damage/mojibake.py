@@ -6,8 +6,9 @@ Windows-1252, including two layers of either.  For each (wrong decoder, true
 encoding) pair the suspicious line is encoded back with the wrong decoder,
 well-formed runs of the true encoding are located in those bytes and snapped
 to character boundaries, and each run is decoded.  The language model decides:
-a candidate replaces the span only when it is plausible CJK text and clearly
-more probable than what is there.
+a candidate replaces the span only when it is plausible CJK text in a language its
+encoding is written in (no Chinese-only run read as Shift-JIS) and clearly more
+probable than what is there.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import re
 from collections.abc import Iterator
 
 from fixer import lm
-from fixer.chardata import CODEC_LABELS, MOJIBAKE_PAIRS, WESTERN_CODECS
+from fixer.chardata import CODEC_LABELS, CODEC_LANGUAGES, MOJIBAKE_PAIRS, WESTERN_CODECS
 from fixer.codecs import decode_runs, ensure_codec
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, resolve_overlaps
+from fixer.damage.language import script_of
 from fixer.fastpath import (
     cluster_windows,
     is_suspicious,
@@ -47,6 +49,11 @@ UTF8_PRECEDENCE = 0.8
 MIN_CJK_CHARS = 2
 #: Extra gain needed per character of a candidate shorter than this.
 SHORT_SPAN = 3
+#: Share of a legacy reading's known Han characters that may be foreign to the languages
+#: its encoding is written in (a name or a quotation in another script), and the relative
+#: frequency in a language's lists under which a character is foreign to it.
+FOREIGN_HAN_SHARE = 0.2
+MIN_LANGUAGE_FREQUENCY = 1e-6
 
 _WESTERN_HIGH = re.compile(
     "[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
@@ -153,13 +160,40 @@ def _context_gain(line: str, start: int, end: int, candidate: str) -> float:
     return model.score(left + candidate + right) - model.score(left + line[start:end] + right)
 
 
-def _plausible(candidate: str, strong: bool = False) -> bool:
-    """Is *candidate* plausible CJK text?  *strong*: the bytes were well-formed multi-byte
-    UTF-8 in Western mojibake, evidence enough for a single character."""
+def _plausible(candidate: str, strong: bool = False, true: str = "utf-8") -> bool:
+    """Is *candidate* plausible CJK text, decoded from the encoding *true*?  *strong*: the
+    bytes were well-formed multi-byte UTF-8 in Western mojibake, evidence enough for a
+    single character."""
     model = lm.get_model()
     if sum(1 for char in candidate if lm.is_cjk(char)) < (1 if strong else MIN_CJK_CHARS):
         return False
+    if true in CODEC_LANGUAGES and not _written_in_codec_languages(candidate, true):
+        return False
     return model.mean_score(candidate) >= lm.thresholds()["clean_min"]
+
+
+def _written_in_codec_languages(candidate: str, true: str) -> bool:
+    """Is *candidate* text of a language the legacy encoding *true* is written in?
+
+    Kana only in Japanese, hangul only in Korean, and at most FOREIGN_HAN_SHARE of the Han
+    characters the model lists rarer than MIN_LANGUAGE_FREQUENCY in every one of those
+    languages (臺 and 蒿, read from Finnish ``ä`` bytes as Shift-JIS, are Chinese, not
+    Japanese).
+    """
+    languages = CODEC_LANGUAGES[true]
+    model = lm.get_model()
+    known = foreign = 0
+    for char in candidate:
+        script = script_of(char)
+        if script == "kana" and "ja" not in languages:
+            return False
+        if script == "hangul" and "ko" not in languages:
+            return False
+        if script == "han" and (frequencies := model.language_frequencies(char)):
+            known += 1
+            used = max(frequencies[language] for language in languages)
+            foreign += used < MIN_LANGUAGE_FREQUENCY
+    return foreign <= FOREIGN_HAN_SHARE * known
 
 
 def _required_gain(candidate: str, strong: bool = False) -> float:
@@ -216,7 +250,7 @@ def _strict_readings(text: str, layers: int) -> dict[str, tuple[str, bool]] | No
             continue
         label = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
         strong = wrong in WESTERN_CODECS and true == "utf-8"
-        if _plausible(decoded):
+        if _plausible(decoded, true=true):
             readings[decoded] = (label, strong)
         elif strong:
             inner = _strict_readings(decoded, layers - 1) if layers > 1 else None
@@ -258,7 +292,7 @@ def _search_line(line: str) -> list[tuple[float, Proposal]]:
                 continue
             label = f"{CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
             repaired = candidate
-            if not _plausible(candidate, strong=western and true == "utf-8"):
+            if not _plausible(candidate, strong=western and true == "utf-8", true=true):
                 repaired, label = _second_layer(candidate, label)
                 if repaired is None:
                     continue
@@ -312,7 +346,7 @@ def _second_layer(text: str, label: str) -> tuple[str | None, str]:
             if text[:start].strip() or text[end:].strip():
                 continue
             repaired = text[:start] + candidate + text[end:]
-            if not _plausible(repaired):
+            if not _plausible(repaired, true=true):
                 continue
             score = lm.get_model().score(repaired)
             if best is None or score > best[0]:
@@ -413,8 +447,19 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
         everything.extend(_line_proposals(line, offset))
     if not everything:
         return []
+    if all(_single_character(proposal.after or "") for _, proposal in everything) and not any(
+        lm.is_cjk(char) for char in text
+    ):
+        # One character at a time read back from UTF-8, in a text with no CJK in it:
+        # ``é\xa0»`` is 頻 in UTF-8, and French typography too.
+        return []
     favoured = _favour_dominant_reading(everything)
     return resolve_overlaps(favoured)
+
+
+def _single_character(text: str) -> bool:
+    """Does *text* hold exactly one non-ASCII character?"""
+    return sum(1 for char in text if not char.isascii()) == 1
 
 
 MOJIBAKE = DamageClass("mojibake", "bytes decoded with the wrong codec", propose, might_apply)
