@@ -124,6 +124,8 @@ def test_opencc_inputs_are_left_alone() -> None:
         # them Chinese-only (臺, 蒿): no Shift-JIS text reads like that.
         "Valitse päivämäärä ja paina näppäintä.",
         "Päivämäärää ei voi muuttaa.",
+        # Portuguese whose every accented letter pairs with the next byte as GBK (í n: 韓).
+        "<p><em>ATENÇÃO</em> Domínio virtual e Domínios Virtuais</p>",
         # French typography: é, a no-break space and » are the UTF-8 bytes of 頻.
         "Le statut reste «\xa0occupé\xa0» jusqu'à midi.",
     ],

@@ -240,7 +240,10 @@ def _strict_readings(text: str, layers: int) -> dict[str, tuple[str, bool]] | No
     *layers* in all), or, with no layers left, left to the span search.
     """
     readings: dict[str, tuple[str, bool]] = {}
+    legacy_shaped = _high_runs_dominate(text)
     for wrong, true in MOJIBAKE_PAIRS:
+        if wrong in WESTERN_CODECS and true != "utf-8" and not legacy_shaped:
+            continue  # European text decodes as a legacy codec by coincidence (Domínio)
         ensure_codec(wrong)
         try:
             decoded = text.encode(wrong).decode(true)
