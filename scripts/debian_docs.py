@@ -4,8 +4,8 @@ The corpus and the peer projects' files are what fixer was built against.  This
 script checks it on text nobody prepared for it: the translated documentation
 Debian ships (LibreOffice help pages, manual pages, Debian Edu and KiCad
 manuals, classical poetry for ``fortune``, the Debian Administrator's Handbook and GNOME's
-help, each in every language it ships, and LibreOffice's help in five languages written
-in other scripts).  The packages are fetched with
+help, each in every language it ships, and LibreOffice's help in thirteen languages
+that are not CJK).  The packages are fetched with
 ``apt-get download`` into a cache folder (nothing is copied into the repository)
 and every text file is read as UTF-8 and repaired the way ``fixer fix`` would.
 
@@ -49,12 +49,21 @@ DEFAULT_PACKAGES = (
     "fortunes-zh",
     "debian-handbook",
     "gnome-user-docs",
-    # Languages whose accented letters pair up as legacy CJK codes by coincidence.
+    # Languages written in other scripts, whose accented letters can pair up as legacy CJK
+    # codes by coincidence.
     "libreoffice-help-fi",
     "libreoffice-help-pt-br",
     "libreoffice-help-de",
     "libreoffice-help-ru",
     "libreoffice-help-vi",
+    "libreoffice-help-fr",
+    "libreoffice-help-es",
+    "libreoffice-help-pl",
+    "libreoffice-help-tr",
+    "libreoffice-help-hu",
+    "libreoffice-help-cs",
+    "libreoffice-help-el",
+    "libreoffice-help-sv",
 )
 #: Files read: markup and plain text; manual pages are gzipped roff.
 TEXT_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".xml", ".js", ".page", ""}

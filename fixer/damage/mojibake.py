@@ -133,7 +133,11 @@ def _high_runs_dominate(span: str) -> bool:
     letters between ASCII ones (``järjestetty``), whose bytes can pair into a
     CJK character by coincidence.
     """
-    in_runs = sum(len(run) for run in _HIGH_RUN.findall(span) if len(run) >= 2)
+    # One letter repeated (Swedish ``ÅÅÅÅ`` for a year) is not a run of codes: a CJK
+    # character whose lead and trail bytes are equal, repeated, is all it could read as.
+    in_runs = sum(
+        len(run) for run in _HIGH_RUN.findall(span) if len(run) >= 2 and len(set(run)) > 1
+    )
     high = len(_WESTERN_HIGH.findall(span))
     return in_runs >= MIN_HIGH_IN_RUNS and in_runs >= 0.6 * high
 
