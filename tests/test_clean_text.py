@@ -126,6 +126,8 @@ def test_opencc_inputs_are_left_alone() -> None:
         "Päivämäärää ei voi muuttaa.",
         # Portuguese whose every accented letter pairs with the next byte as GBK (í n: 韓).
         "<p><em>ATENÇÃO</em> Domínio virtual e Domínios Virtuais</p>",
+        # Hungarian quotation marks: „t and él pair as GBK (則閘).
+        "A mezőbe a „téli” szót írja.",
         # A Swedish date pattern: ÅÅ is C5 C5, 排 in GBK.
         "Ange ett datum i formatet 'ÅÅÅÅ-MM-DD'.",
         # French typography: é, a no-break space and » are the UTF-8 bytes of 頻.

@@ -69,6 +69,8 @@ UTF8_AS_WESTERN = re.compile(
     "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
 _HIGH_RUN = re.compile(f"(?:{_WESTERN_HIGH.pattern})+")
+#: Quotation marks of European typography (Windows-1252 and Latin-1).
+_QUOTES = "\u201e\u201c\u201d\u201a\u2018\u2019\xab\xbb\u2039\u203a"
 #: High characters of Western mojibake that CJK text does not use as punctuation
 #: (it uses curly quotes, dashes, the ellipsis and the middle dot).
 _WESTERN_LETTER = re.compile(
@@ -121,7 +123,8 @@ def _looks_legacy(line: str, start: int, end: int) -> bool:
         start -= 1
     while end < len(line) and not line[end].isspace():
         end += 1
-    words = "".join(line[start:end].split())
+    # Quotation marks around a word are typography (Hungarian „téli”), not codes.
+    words = "".join(word.strip(_QUOTES) for word in line[start:end].split())
     return len(_WESTERN_HIGH.findall(words)) >= HIGH_SHARE_OF_WORDS * len(words)
 
 
