@@ -128,6 +128,9 @@ def test_opencc_inputs_are_left_alone() -> None:
         "<p><em>ATENÇÃO</em> Domínio virtual e Domínios Virtuais</p>",
         # Hungarian quotation marks: „t and él pair as GBK (則閘).
         "A mezőbe a „téli” szót írja.",
+        # Doubled accents and tone numbers in transcriptions: áá is 後 in GBK, ²¹ is 补.
+        "The place is called Láá Láá in the local language.",
+        "Naxi: na²¹ɕi³³ gʌ²¹ba²¹ and more.",
         # A Swedish date pattern: ÅÅ is C5 C5, 排 in GBK.
         "Ange ett datum i formatet 'ÅÅÅÅ-MM-DD'.",
         # French typography: é, a no-break space and » are the UTF-8 bytes of 頻.

@@ -457,19 +457,22 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
         everything.extend(_line_proposals(line, offset))
     if not everything:
         return []
-    if all(_single_character(proposal.after or "") for _, proposal in everything) and not any(
+    if all(_scattered(proposal.after or "") for _, proposal in everything) and not any(
         lm.is_cjk(char) for char in text
     ):
-        # One character at a time read back from UTF-8, in a text with no CJK in it:
-        # ``é\xa0»`` is 頻 in UTF-8, and French typography too.
+        # Only lone characters between Latin letters, in a text with no CJK in it: European
+        # letters pair up by coincidence (``é\xa0»`` is 頻 in UTF-8, French typography too;
+        # the tone numbers of ``to³³ba²¹`` read as GBK 吵 and 补).
         return []
     favoured = _favour_dominant_reading(everything)
     return resolve_overlaps(favoured)
 
 
-def _single_character(text: str) -> bool:
-    """Does *text* hold exactly one non-ASCII character?"""
-    return sum(1 for char in text if not char.isascii()) == 1
+def _scattered(text: str) -> bool:
+    """Does *text* hold no two non-ASCII characters side by side (no CJK word)?"""
+    return not any(
+        not first.isascii() and not second.isascii() for first, second in itertools.pairwise(text)
+    )
 
 
 MOJIBAKE = DamageClass("mojibake", "bytes decoded with the wrong codec", propose, might_apply)
