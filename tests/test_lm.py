@@ -307,3 +307,16 @@ def test_language_shares_tell_the_scripts_apart() -> None:
     shares = model.language_shares("的")
     assert abs(sum(shares.values()) - 1.0) < 1e-6
     assert model.language_shares("\U0002a6d6") == {}  # a character no list holds
+
+
+def test_language_frequencies_are_within_each_language() -> None:
+    model = lm.get_model()
+    # 了 is ten times rarer among Japanese characters than among Chinese ones, yet common in
+    # Japanese (完了): its share of all occurrences is under 1 %, its frequency is not.
+    frequencies = model.language_frequencies("了")
+    assert model.language_shares("了")["ja"] < 0.01
+    assert frequencies["ja"] > 1e-5
+    assert frequencies["zh-Hans"] > 10 * frequencies["ja"]
+    japanese_only = model.language_frequencies("払")
+    assert japanese_only["zh-Hans"] == 0.0 < japanese_only["ja"]
+    assert model.language_frequencies("\U0002a6d6") == {}
