@@ -38,7 +38,8 @@ def might_apply(text: str) -> bool:
 
 def propose(text: str, config: FixerConfig) -> list[Proposal]:
     """Report every run of lost-data markers and of C1 debris in CJK text."""
-    if not might_apply(text):
+    has_c1 = _C1.search(text) is not None
+    if not has_c1 and not any(marker in text for marker in _MARKERS):
         return []
     proposals = [
         Proposal(
@@ -50,7 +51,7 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
         )
         for match in LOST_DATA_PATTERN.finditer(text)
     ]
-    if _C1.search(text):
+    if has_c1:
         proposals += [
             Proposal(
                 match.start(),

@@ -355,13 +355,12 @@ class _Search:
         text_id = hyp.text_id
         logp = self.model.logp
         penalty = self._penalty
-        view = _SCORED_AS
+        raw = tail[-1] if tail else None
         previous = _scored_last(tail)
-        after_double_byte = bool(tail) and tail[-1] >= _DOUBLE_BYTE_FROM
         for char in text:
-            scored = view(char, char) if after_double_byte else char  # see _scored
+            scored = _scored(raw, char)
             score += logp(previous, scored) + penalty(char)
-            previous, after_double_byte = scored, char >= _DOUBLE_BYTE_FROM
+            raw, previous = char, scored
             text_id = (text_id * 1_000_003 + ord(char)) & 0xFFFFFFFFFFFF
             tail = (tail + char)[-_TAIL:]
             if char in self.open_closers and char not in rewarded:
@@ -460,7 +459,7 @@ class _Search:
         # Ranked by the score _emit gives (computed the same way, without building the
         # rest of the state): only the LOST_TRAILS best are emitted.
         before = _scored_last(hyp.tail)
-        view = _SCORED_AS if hyp.tail and hyp.tail[-1] >= _DOUBLE_BYTE_FROM else None
+        last = hyp.tail[-1] if hyp.tail else None
         logp, penalty = self.model.logp, self._penalty
         options = []
         for byte in self.t.high_trails.get(lead, ()):
@@ -472,8 +471,7 @@ class _Search:
             assert text is not None
             text = self._as_converted(lead, byte, hyp.pending_token, text)
             if len(text) == 1:
-                scored = view(text, text) if view else text  # see _scored
-                score = hyp.score + (logp(before, scored) + penalty(text))
+                score = hyp.score + (logp(before, _scored(last, text)) + penalty(text))
                 if text in self.open_closers and text not in hyp.rewarded:
                     score += BALANCE_BONUS
             else:
