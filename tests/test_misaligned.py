@@ -17,7 +17,7 @@ from fixer.damage.misaligned import (
     _windows,
     propose,
 )
-from fixer.damage.pinyin import is_reading
+from fixer.damage.pinyin import is_reading, is_usual_reading
 
 
 def _halve(data: bytes) -> bytes:
@@ -237,6 +237,33 @@ def test_halved_punctuation_scores_as_what_it_stands_for(second_line: str) -> No
     damaged = damage(clean)
     assert "?#?" in damaged
     assert fixer.fix_text(damaged) == clean.replace("，", ",")
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "他們是一支能打硬仗的隊伍,相對來說任務很急。",
+        "那是一支能吃苦的隊伍,任務完成得很好,相對輕鬆。",
+    ],
+)
+def test_annotation_favours_the_usual_reading(clean: str) -> None:
+    # 是 (CA C7) 一 (D2 BB): the converter found 且 (C7 D2) across the boundary and annotated
+    # it, so 是's lead byte was orphaned, and 支's trail byte swallowed the '(' of (zhī).
+    # 只 (D6 BB) and 支 (D6 A7) both read zhī, but only 支 is annotated so by a converter:
+    # 只 is usually zhǐ (只能 is far commoner than 支能).
+    readings = {
+        "且": "qiě",
+        "支": "zhī",
+        "任": "rèn",
+        "務": "wù",
+        "急": "jí",
+        "相": "xiāng",
+        "對": "duì",
+    }
+    damaged = damage(clean, readings)
+    assert "恢?zhī)" in damaged
+    assert is_usual_reading("支", "zhī") and not is_usual_reading("只", "zhī")
+    assert fixer.fix_text(damaged) == clean
 
 
 def test_misaligned_edits_explain_lost_bytes() -> None:

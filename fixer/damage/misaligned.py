@@ -54,6 +54,7 @@ from fixer.damage.pinyin import (
     annotation_pattern_holds,
     is_reading,
     is_syllable,
+    is_usual_reading,
 )
 from fixer.fastpath import is_suspicious, line_bounds, lines_at, suspicious_pattern
 
@@ -108,6 +109,10 @@ _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[ />]")
 #: Tag tails (``/p>``) with no ``<``: malformed markup a lost byte leaves behind.
 _ORPHAN_TAG = re.compile(r"(?<![<A-Za-z0-9/])/?[A-Za-z][A-Za-z0-9]*>")
 ORPHAN_TAG_PENALTY = 12.0
+#: Cost of reading an injected ``(syllable)`` as another than its character's usual reading:
+#: a converter annotates each character with the reading pypinyin lists first (all 219
+#: annotations of the seed do), so 喜 (usual xǐ) is a poor guess before ``(xī)``.
+UNUSUAL_READING_PENALTY = 5.0
 #: Score of a character the window did not hold that the rest of the line's language or
 #: scripts rule out (see fixer.damage.language).
 FOREIGN_PENALTY = -12.0
@@ -536,11 +541,14 @@ class _Search:
             self._bracket_leads[key] = leads
         return leads
 
-    def pinyin_pair_reads(self, hyp: Hypothesis, syllable: str) -> bool:
-        """Is the pair before the insertion point a character this syllable reads?"""
+    def pinyin_pair_reads(self, hyp: Hypothesis, syllable: str) -> float | None:
+        """The cost of reading the pair before the insertion point as a character this
+        syllable reads (0.0 for its usual reading), or None when it reads no such character."""
         first, second = hyp.halved
         text = self._pair(first, second) if first >= 0 else None
-        return text is not None and len(text) == 1 and is_reading(text, syllable)
+        if text is None or len(text) != 1 or not is_reading(text, syllable):
+            return None
+        return 0.0 if is_usual_reading(text, syllable) else UNUSUAL_READING_PENALTY
 
     # -- the walk ----------------------------------------------------------------------
     def run(self) -> tuple[Hypothesis, str, list[tuple[int, int, str, str]]] | None:
@@ -621,8 +629,11 @@ class _Search:
             match = _PINYIN_GROUP.match(window, group_start)
             if match is None or not is_syllable(match.group(1)):
                 return False
-            if not self.pinyin_pair_reads(base, match.group(1)):
+            cost = self.pinyin_pair_reads(base, match.group(1))
+            if cost is None:
                 return False
+            if cost:
+                base = base._replace(score=base.score - cost)
             if base.pending < 0 and base.last_trail >= 0 and base.last_trail == base.halved[1]:
                 # Inserted after a whole character: kept for the pinyin class, invisible to scoring.
                 kept = base._replace(halved=(-1, 0x29), last_trail=-1, orphan=-1)

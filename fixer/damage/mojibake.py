@@ -13,6 +13,7 @@ probable than what is there.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -174,9 +175,9 @@ def _plausible(candidate: str, strong: bool = False, true: str = "utf-8") -> boo
     model = lm.get_model()
     if sum(1 for char in candidate if lm.is_cjk(char)) < (1 if strong else MIN_CJK_CHARS):
         return False
-    if true in CODEC_LANGUAGES and not _written_in_codec_languages(candidate, true):
+    if model.mean_score(candidate) < lm.thresholds()["clean_min"]:
         return False
-    return model.mean_score(candidate) >= lm.thresholds()["clean_min"]
+    return true not in CODEC_LANGUAGES or _written_in_codec_languages(candidate, true)
 
 
 def _written_in_codec_languages(candidate: str, true: str) -> bool:
@@ -188,7 +189,6 @@ def _written_in_codec_languages(candidate: str, true: str) -> bool:
     Japanese).
     """
     languages = CODEC_LANGUAGES[true]
-    model = lm.get_model()
     known = foreign = 0
     for char in candidate:
         script = script_of(char)
@@ -196,11 +196,20 @@ def _written_in_codec_languages(candidate: str, true: str) -> bool:
             return False
         if script == "hangul" and "ko" not in languages:
             return False
-        if script == "han" and (frequencies := model.language_frequencies(char)):
+        if script == "han" and (listed := _foreign_in(char, languages)) is not None:
             known += 1
-            used = max(frequencies[language] for language in languages)
-            foreign += used < MIN_LANGUAGE_FREQUENCY
+            foreign += listed
     return foreign <= FOREIGN_HAN_SHARE * known
+
+
+@functools.cache
+def _foreign_in(char: str, languages: tuple[str, ...]) -> bool | None:
+    """Is the Han character *char* rarer than MIN_LANGUAGE_FREQUENCY in every one of
+    *languages*?  None when the model does not list it."""
+    frequencies = lm.get_model().language_frequencies(char)
+    if not frequencies:
+        return None
+    return max(frequencies[language] for language in languages) < MIN_LANGUAGE_FREQUENCY
 
 
 def _required_gain(candidate: str, strong: bool = False) -> float:

@@ -85,6 +85,12 @@ def is_reading(char: str, syllable: str) -> bool:
     return syllable in readings(char)
 
 
+def is_usual_reading(char: str, syllable: str) -> bool:
+    """Is *syllable* the reading pypinyin lists first for *char*, the one a converter
+    annotates it with?"""
+    return _readings_in_order(char)[:1] == (syllable,)
+
+
 def annotation_pattern_holds(text: str) -> set[str]:
     """The characters whose annotations in *text* form a machine pattern (empty if none)."""
     matches = [m for m in ANNOTATION.finditer(text) if is_reading(m.group(1), m.group(2))]
@@ -113,7 +119,7 @@ def _plain_glosses(matches: list[re.Match[str]]) -> int:
     plain = set()
     for match in matches:
         char, syllable = match.group(1), match.group(2)
-        if char in common and _readings_in_order(char)[:1] == (syllable,):
+        if char in common and is_usual_reading(char, syllable):
             plain.add(char)
     return len(plain)
 
