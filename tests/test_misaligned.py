@@ -33,10 +33,10 @@ def _halve(data: bytes) -> bytes:
     return bytes(out)
 
 
-def _annotate(data: bytes, readings: dict[str, str]) -> bytes:
-    """Insert ``(syllable)`` after the GBK code of each given character, at every byte offset."""
+def _annotate(data: bytes, readings: dict[str, str], codec: str = "gbk") -> bytes:
+    """Insert ``(syllable)`` after the code of each given character, at every byte offset."""
     codes = {
-        char.encode("gbk"): f"({syllable})".encode("gbk") for char, syllable in readings.items()
+        char.encode(codec): f"({syllable})".encode(codec) for char, syllable in readings.items()
     }
     out, index = bytearray(), 0
     while index < len(data):
@@ -50,8 +50,8 @@ def _annotate(data: bytes, readings: dict[str, str]) -> bytes:
     return bytes(out)
 
 
-def _decode_with_orphans(data: bytes) -> str:
-    """Decode GBK pair by pair; an undecodable lead byte becomes '?' and swallows '(' or '<'."""
+def _decode_with_orphans(data: bytes, codec: str = "gbk") -> str:
+    """Decode pair by pair; an undecodable lead byte becomes '?' and swallows '(' or '<'."""
     out, index = [], 0
     while index < len(data):
         if data[index] < 0x80:
@@ -59,7 +59,7 @@ def _decode_with_orphans(data: bytes) -> str:
             index += 1
             continue
         try:
-            out.append(data[index : index + 2].decode("gbk"))
+            out.append(data[index : index + 2].decode(codec))
             index += 2
         except UnicodeDecodeError:
             out.append("?")
@@ -263,6 +263,20 @@ def test_annotation_favours_the_usual_reading(clean: str) -> None:
     damaged = damage(clean, readings)
     assert "恢?zhī)" in damaged
     assert is_usual_reading("支", "zhī") and not is_usual_reading("只", "zhī")
+    assert fixer.fix_text(damaged) == clean
+
+
+def test_mark_that_swallowed_an_annotation_is_not_read_as_lossy_utf8() -> None:
+    # Big5: 囿 (AB AA) spans 市 (A5 AB) and 的 (AA BA); its (yòu) orphaned AA, and 車's trail
+    # AE swallowed the '(' of (chē).  In between, 單 (B3 E6) 車 (A8 AE) read shifted as 熙璅,
+    # and 璅 + a lost byte is also UTF-8 樂 (E6 A8 82) read as Big5: a strong lossy reading
+    # of one mark, which no lossy decode can have left before "chē)".
+    clean = "我們在城市的單車道上騎車,又快又安全。"
+    readings = {"囿": "yòu", "車": "chē", "騎": "qí", "快": "kuài", "安": "ān"}
+    damaged = _decode_with_orphans(
+        _annotate(clean.encode("big5hkscs"), readings, "big5hkscs"), "big5hkscs"
+    )
+    assert "?yòu)熙璅?chē)" in damaged
     assert fixer.fix_text(damaged) == clean
 
 

@@ -884,8 +884,9 @@ def _misaligned_explains_better(line: str, proposals: list[Proposal]) -> bool:
     a legacy codec, the misaligned class as bytes of a legacy stream damaged
     across character boundaries.  The line goes to the reading the model prefers
     (the misaligned class runs next and repairs it).  Only a weak lossy reading,
-    one that gains less than ARBITRATION_GAIN per mark, is put to the question:
-    the misaligned search is the costliest in fixer.
+    one that gains less than ARBITRATION_GAIN per mark, is put to the question (the
+    misaligned search is the costliest in fixer), or any reading of a line where a mark
+    swallowed the '(' of an injected annotation (``?chē)``): no lossy decode leaves that.
     """
     model = lm.get_model()
     ours = model.score(apply_proposals(line, proposals))
@@ -901,8 +902,12 @@ def _misaligned_explains_better(line: str, proposals: list[Proposal]) -> bool:
     strength = (
         ours if len(at_marks) == len(proposals) else model.score(apply_proposals(line, at_marks))
     ) - model.score(line)
-    if strength >= ARBITRATION_GAIN * max(1, marks):
-        return False  # a reading this strong is not the weak one arbitration is for
+    if strength >= ARBITRATION_GAIN * max(1, marks) and not misaligned.shows_swallowed_annotation(
+        line
+    ):
+        # A reading this strong is not the weak one arbitration is for, unless the line
+        # shows the misaligned class's own signature.
+        return False
     theirs = misaligned.repaired_line(line)
     return theirs is not None and model.score(theirs) > ours
 

@@ -104,6 +104,8 @@ MARK_GLUED_TO_ASCII = re.compile(f"[{ORPHAN_MARKS}][!-~]")
 _ANNOTATION = re.compile(f"(.)\\(([{PINYIN_LETTERS}]{{1,6}})\\)")
 _PINYIN_GROUP = re.compile(f"([{PINYIN_LETTERS}]{{1,6}})\\)")
 #: The group of an annotation with its opening parenthesis (a literal to scan for).
+#: A mark followed by an annotation with no '(': the orphan byte swallowed it.
+_SWALLOWED_ANNOTATION = re.compile(f"[{ORPHAN_MARKS}][{PINYIN_LETTERS}]{{1,6}}\\)")
 _PARENTHESISED_GROUP = re.compile(f"\\([{PINYIN_LETTERS}]{{1,6}}\\)")
 _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[ />]")
 #: Tag tails (``/p>``) with no ``<``: malformed markup a lost byte leaves behind.
@@ -1009,6 +1011,12 @@ def _corroborated(text: str, anchored: list[Proposal]) -> bool:
     """Does the text show the converter's work beyond marks and punctuation: an anchored
     edit that gains MIN_GAIN (see _anchored), or the injected-pinyin pattern?"""
     return bool(anchored) or ("(" in text and bool(annotation_pattern_holds(text)))
+
+
+def shows_swallowed_annotation(line: str) -> bool:
+    """Does *line* hold a mark followed by an annotation that lost its '(' (``?chē)``)?
+    Only an orphan lead byte that swallowed the bracket leaves that."""
+    return ")" in line and _SWALLOWED_ANNOTATION.search(line) is not None
 
 
 def repaired_line(line: str) -> str | None:
