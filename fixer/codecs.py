@@ -8,6 +8,8 @@ the codec that wrongly decoded them, are well-formed in the true encoding.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterator
 
 from fixer.chardata import well_formed_run
@@ -59,6 +61,21 @@ def encodable_segments(line: str, codec: str) -> Iterator[tuple[int, bytes, list
         yield start, bytes(buffer), boundaries
 
 
+def _aligned_run(
+    pattern: re.Pattern[bytes], data: bytes, boundaries: list[int], begin: int, finish: int
+) -> re.Match[bytes] | None:
+    """The well-formed run starting at the first character boundary inside
+    ``data[begin:finish]`` where one starts, or None."""
+    for index in range(bisect.bisect_right(boundaries, begin), len(boundaries)):
+        boundary = boundaries[index]
+        if boundary >= finish:
+            return None
+        found = pattern.match(data, boundary)
+        if found is not None:
+            return found
+    return None
+
+
 def decode_runs(line: str, wrong: str, true: str) -> Iterator[tuple[int, int, str]]:
     """Spans of *line* whose bytes in *wrong* are well-formed in *true*: (start, end, text).
 
@@ -74,7 +91,12 @@ def decode_runs(line: str, wrong: str, true: str) -> Iterator[tuple[int, int, st
         for match in pattern.finditer(data):
             begin, finish = match.start(), match.end()
             if begin not in position:
-                continue
+                # The run starts inside a character: read it from the first character
+                # boundary inside it where a well-formed run starts.
+                inner = _aligned_run(pattern, data, boundaries, begin, finish)
+                if inner is None:
+                    continue
+                begin, finish = inner.start(), inner.end()
             if finish not in position:
                 # The last wrongly-decoded character may have swallowed a following ASCII
                 # byte; otherwise pull the end back to the last shared boundary.

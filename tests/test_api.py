@@ -16,14 +16,29 @@ def test_fix_text_repairs_utf8_read_as_gbk() -> None:
 
 
 def test_short_mojibake_word_with_one_rare_character() -> None:
-    # 棣栭〉 (首页) holds a single rare character: too little to search on its own, but the
-    # rest of the document shows the same damage.
+    # 棣栭〉 (首页) holds a single rare character, so it forms no cluster of them; its bytes
+    # still read as UTF-8 CJK text, which the model scores far above the mojibake.
     clean = "<li>首页</li>\n<li>产品中心</li>\n<li>联系我们</li>"
     damaged = clean.encode().decode("gbk", "replace")
     assert "<li>棣栭〉</li>" in damaged
     assert fixer.fix_text(damaged) == clean
-    # Alone, the same line is left as it is: one rare character is no evidence.
-    assert fixer.fix_text("<li>棣栭〉</li>") == "<li>棣栭〉</li>"
+    assert fixer.fix_text("<li>棣栭〉</li>") == "<li>首页</li>"
+
+
+@pytest.mark.parametrize("clean", ["日志记录", "对象表示", "Django 社群", "字串 (無限)"])
+def test_short_string_whose_run_starts_inside_a_character(clean: str) -> None:
+    # 日志记录 read as GBK is 鏃ュ織璁板綍: one rare character, and the window around it
+    # starts inside a UTF-8 character; the run read from the next boundary is still found.
+    damaged = clean.encode().decode("gbk")
+    assert fixer.fix_text(damaged) == clean
+    assert fixer.fix_text(f'msgstr "{damaged}"') == f'msgstr "{clean}"'
+
+
+@pytest.mark.parametrize(
+    "clean", ["子曰：學而時習之，不亦說乎？", "龘靐齉爩", "<li>龘</li>", "他姓亓官。"]
+)
+def test_rare_characters_alone_are_not_mojibake(clean: str) -> None:
+    assert fixer.fix_text(clean) == clean
 
 
 def test_fix_text_leaves_clean_text_alone() -> None:

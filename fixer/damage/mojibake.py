@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from fixer import lm
@@ -54,6 +55,9 @@ SHORT_SPAN = 3
 #: its encoding is written in (a name or a quotation in another script), and the relative
 #: frequency in a language's lists under which a character is foreign to it.
 FOREIGN_HAN_SHARE = 0.2
+#: Most scripts the letters of a UTF-8 reading may come from to take precedence over legacy
+#: readings of the same bytes (see _letter_scripts).
+MAX_UTF8_SCRIPTS = 2
 MIN_LANGUAGE_FREQUENCY = 1e-6
 
 _WESTERN_HIGH = re.compile(
@@ -70,8 +74,10 @@ UTF8_AS_WESTERN = re.compile(
     "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
 _HIGH_RUN = re.compile(f"(?:{_WESTERN_HIGH.pattern})+")
-#: Quotation marks of European typography (Windows-1252 and Latin-1).
-_QUOTES = "\u201e\u201c\u201d\u201a\u2018\u2019\xab\xbb\u2039\u203a"
+#: A non-ASCII character beside an ASCII letter (the character is the match).
+_LETTER_BESIDE_ASCII_LETTER = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f]|[^\x00-\x7f](?=[A-Za-z])")
+#: Quotation marks: ASCII, and those of European typography (Windows-1252 and Latin-1).
+_QUOTES = "\"'\u201e\u201c\u201d\u201a\u2018\u2019\xab\xbb\u2039\u203a"
 #: High characters of Western mojibake that CJK text does not use as punctuation
 #: (it uses curly quotes, dashes, the ellipsis and the middle dot).
 _WESTERN_LETTER = re.compile(
@@ -124,7 +130,8 @@ def _looks_legacy(line: str, start: int, end: int) -> bool:
         start -= 1
     while end < len(line) and not line[end].isspace():
         end += 1
-    # Quotation marks around a word are typography (Hungarian „téli”), not codes.
+    # Quotation marks around a word are typography (Hungarian „téli”, a quoted string in
+    # code), not codes.
     words = "".join(word.strip(_QUOTES) for word in line[start:end].split())
     return len(_WESTERN_HIGH.findall(words)) >= HIGH_SHARE_OF_WORDS * len(words)
 
@@ -144,6 +151,21 @@ def _high_runs_dominate(span: str) -> bool:
     )
     high = len(_WESTERN_HIGH.findall(span))
     return in_runs >= MIN_HIGH_IN_RUNS and in_runs >= 0.6 * high
+
+
+def _letter_scripts(text: str) -> int:
+    """How many scripts the non-ASCII letters of *text* come from (CJK, kana and hangul
+    count as one): text has one or two, and well-formed UTF-8 that is a coincidence of
+    legacy bytes has more (EUC-KR 알바니아어 read as Latin-1 is also UTF-8 ``˹ٴϾƾ``:
+    modifier, Arabic, Greek and Latin letters)."""
+    return len({_letter_script(char) for char in text if not char.isascii() and char.isalpha()})
+
+
+@functools.cache
+def _letter_script(char: str) -> str:
+    if lm.is_cjk(char):
+        return "CJK"
+    return unicodedata.name(char, "?").split(" ", 1)[0]
 
 
 def _cuts_western_run(line: str, start: int, end: int) -> bool:
@@ -296,8 +318,10 @@ def _search_line(line: str) -> list[tuple[float, Proposal]]:
         for start, end, candidate in decode_runs(line, wrong, true):
             if western and true == "utf-8":
                 # Well-formed UTF-8 across Western mojibake is near-certain evidence (ftfy's
-                # principle): no legacy reading of mostly the same bytes competes with it.
-                utf8_spans.append((start, end))
+                # principle): no legacy reading of mostly the same bytes competes with it,
+                # unless it reads as letters of many scripts, as EUC-KR bytes do.
+                if _letter_scripts(candidate) <= MAX_UTF8_SCRIPTS:
+                    utf8_spans.append((start, end))
             elif western and (
                 _covered(utf8_spans, start, end) >= UTF8_PRECEDENCE
                 or _cuts_western_run(line, start, end)
@@ -401,7 +425,10 @@ def might_apply(text: str) -> bool:
     CJK read as a Western codec shows high Latin-1 characters side by side;
     UTF-8 read as a CJK codec re-encodes, around some cluster, to well-formed UTF-8.
     """
-    return is_suspicious(text) and next(_spots(text), None) is not None
+    if not is_suspicious(text):
+        return False
+    spots = list(_spots(text))
+    return bool(spots) or next(_lone_spots(text, spots), None) is not None
 
 
 def _spots(text: str) -> Iterator[int]:
@@ -421,7 +448,8 @@ def _lone_spots(text: str, spots: list[int]) -> Iterator[int]:
     hold only one rare character, and damage comes in blocks (a menu, a paragraph)."""
     rare = suspicious_pattern()
     searched = {text.rfind("\n", 0, spot) + 1 for spot in spots}  # lines searched anyway
-    for start, end in _regions(text, spots, LONE_REACH):
+    regions = _regions(text, spots, LONE_REACH) if spots else [(0, len(text))]
+    for start, end in regions:
         for match in rare.finditer(text, start, end):
             line_start = text.rfind("\n", 0, match.start()) + 1
             if line_start in searched:
@@ -459,19 +487,20 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     if not is_suspicious(text):
         return []
     spots = list(_spots(text))
-    if not spots:
-        return []
     everything: list[tuple[float, Proposal]] = []
     for offset, line in lines_at(text, itertools.chain(spots, _lone_spots(text, spots))):
         everything.extend(_line_proposals(line, offset))
     if not everything:
         return []
-    if all(_scattered(proposal.after or "") for _, proposal in everything) and not any(
-        lm.is_cjk(char) for char in text
+    if (
+        all(_scattered(proposal.after or "") for _, proposal in everything)
+        and not any(lm.is_cjk(char) for char in text)
+        and _shows_european_words(text)
     ):
-        # Only lone characters between Latin letters, in a text with no CJK in it: European
-        # letters pair up by coincidence (``é\xa0»`` is 頻 in UTF-8, French typography too;
-        # the tone numbers of ``to³³ba²¹`` read as GBK 吵 and 补).
+        # Only lone characters, in a European text with no CJK in it: its letters pair up by
+        # coincidence (``occupé\xa0»`` and ``« é\xa0»`` are 頻 in UTF-8, French typography
+        # too; the tone numbers of ``to³³ba²¹`` read as GBK 吵 and 补).  A short message of
+        # CJK mojibake can be lone characters too (``"å…¨ %s ä»¶"``), but has no such words.
         return []
     favoured = _favour_dominant_reading(everything)
     return resolve_overlaps(favoured)
@@ -481,6 +510,15 @@ def _scattered(text: str) -> bool:
     """Does *text* hold no two non-ASCII characters side by side (no CJK word)?"""
     return not any(
         not first.isascii() and not second.isascii() for first, second in itertools.pairwise(text)
+    )
+
+
+def _shows_european_words(text: str) -> bool:
+    """Does *text* hold a non-ASCII letter glued to an ASCII one (``occupé``, ``Láá``,
+    ``gʌ``), as words of European languages and transcriptions do?"""
+    return any(
+        not match.group().isascii() and match.group().isalpha()
+        for match in _LETTER_BESIDE_ASCII_LETTER.finditer(text)
     )
 
 

@@ -1,0 +1,56 @@
+"""The mojibake class on short strings: one UI message, one quoted value, one word."""
+
+from __future__ import annotations
+
+import pytest
+
+import fixer
+
+
+@pytest.mark.parametrize(
+    ("clean", "true", "wrong"),
+    [
+        ("サイトマップ", "cp932", "cp1252"),  # trail bytes in ASCII: ƒTƒCƒgƒ}ƒbƒv
+        ("義大利語", "big5", "cp1252"),  # ¸q¤j§Q»y
+        ("알바니아어", "euc_kr", "latin-1"),
+        ("日志记录", "gbk", "latin-1"),
+    ],
+)
+def test_quoted_legacy_word(clean: str, true: str, wrong: str) -> None:
+    # In a message catalogue or source code the word sits between ASCII quotes, which are
+    # not part of the word: its high characters are still half of it.
+    damaged = clean.encode(true).decode(wrong)
+    assert fixer.fix_text(f'msgstr "{damaged}"') == f'msgstr "{clean}"'
+    assert fixer.fix_text(f"name = '{damaged}'") == f"name = '{clean}'"
+
+
+def test_utf8_reading_of_many_scripts_does_not_block_the_legacy_one() -> None:
+    # EUC-KR 알바니아어 read as Latin-1 is ¾Ë¹Ù´Ï¾Æ¾î, whose middle is also well-formed
+    # UTF-8: ˹ٴϾƾ, letters of four scripts.  That is a coincidence, not a UTF-8 reading.
+    damaged = "알바니아어".encode("euc_kr").decode("latin-1")
+    assert "˹ٴϾƾ" in damaged.encode("latin-1")[1:-1].decode("utf-8")
+    assert fixer.fix_text(damaged) == "알바니아어"
+
+
+def test_words_of_utf8_mojibake_apart_from_latin_text() -> None:
+    # Each word is one character, but each stands apart, as words do; the accented letters
+    # of a European word are glued to its other letters.
+    clean = 'msgstr "全 %(count)s 件"'
+    damaged = clean.encode().decode("cp1252")
+    assert "å…¨" in damaged
+    assert fixer.fix_text(damaged) == clean
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'msgstr "Domínio"',
+        "name = 'päivämäärää'",
+        "« Il est occupé\xa0»",
+        "Elle produit un e accent aigu (« é\xa0»). Ces combinaisons sont décrites ici.",
+        'title = "Láá Láá"',
+        'msgstr "É"',
+    ],
+)
+def test_quoted_european_words_stay(text: str) -> None:
+    assert fixer.fix_text(text) == text
