@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from fixer import lm
 from fixer.chardata import CODEC_LABELS, CODEC_LANGUAGES, MOJIBAKE_PAIRS, WESTERN_CODECS
-from fixer.codecs import decode_runs, ensure_codec
+from fixer.codecs import decode_runs, encode_char, ensure_codec
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, resolve_overlaps
 from fixer.damage.language import script_of
@@ -108,6 +108,10 @@ _TWO_UTF8_SEQUENCES = re.compile(
 GATE_MARGIN = 4
 #: Lines around a mojibake spot in which a single rare character is searched too.
 LONE_REACH = 3
+#: Longest text searched for single rare characters with no cluster anywhere in it.  Damage
+#: of a paragraph or more leaves clusters; a short word alone (鏃ュ織璁板綍, a title or a
+#: message) need not.
+LONE_TEXT_CHARS = 400
 
 
 def _covered(spans: list[tuple[int, int]], start: int, end: int) -> float:
@@ -443,21 +447,47 @@ def _spots(text: str) -> Iterator[int]:
 
 
 def _lone_spots(text: str, spots: list[int]) -> Iterator[int]:
-    """Positions of single rare characters, within LONE_REACH lines of a mojibake spot, whose
-    neighbourhood reads as CJK in UTF-8: a short word of mojibake (``棣栭〉`` for 首页) may
-    hold only one rare character, and damage comes in blocks (a menu, a paragraph)."""
+    """Positions of single rare characters, within LONE_REACH lines of a mojibake spot (or
+    anywhere in a text of at most LONE_TEXT_CHARS), whose neighbourhood reads as CJK in
+    UTF-8: a short word of mojibake (``棣栭〉`` for 首页) may hold only one rare character,
+    and damage comes in blocks (a menu, a paragraph)."""
     rare = suspicious_pattern()
     searched = {text.rfind("\n", 0, spot) + 1 for spot in spots}  # lines searched anyway
-    regions = _regions(text, spots, LONE_REACH) if spots else [(0, len(text))]
+    if spots:
+        regions = _regions(text, spots, LONE_REACH)
+    elif len(text) <= LONE_TEXT_CHARS:
+        regions = [(0, len(text))]  # a short text (a title, a field, a message) is all there is
+    else:
+        return
     for start, end in regions:
         for match in rare.finditer(text, start, end):
             line_start = text.rfind("\n", 0, match.start()) + 1
             if line_start in searched:
                 continue
-            window = text[max(0, match.start() - GATE_MARGIN) : match.end() + GATE_MARGIN]
+            index = match.start()
+            shaped = _utf8_shaped(text[index])
+            if not (
+                shaped & _utf8_shaped(text[index - 1 : index] or " ")
+                or shaped & _utf8_shaped(text[index + 1 : index + 2] or " ")
+            ):
+                continue  # a rare character among others that no codec gives UTF-8 bytes
+            window = text[max(0, index - GATE_MARGIN) : match.end() + GATE_MARGIN]
             if _decodes_as_cjk(window):
                 searched.add(line_start)
-                yield match.start()
+                yield index
+
+
+@functools.cache
+def _utf8_shaped(char: str) -> int:
+    """The CJK codecs (bits by position in _CJK_READINGS) that encode *char* as bytes of
+    multi-byte UTF-8 only (continuation and lead bytes): what every character of UTF-8 read
+    as that codec is, apart from the ASCII it swallowed."""
+    shaped = 0
+    for bit, (wrong, _) in enumerate(_CJK_READINGS):
+        encoded = encode_char(char, wrong)
+        if encoded and all(0x80 <= byte <= 0xBF or 0xC2 <= byte <= 0xF4 for byte in encoded):
+            shaped |= 1 << bit
+    return shaped
 
 
 def _regions(text: str, indices: list[int], reach: int) -> list[tuple[int, int]]:
