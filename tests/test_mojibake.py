@@ -24,6 +24,20 @@ def test_quoted_legacy_word(clean: str, true: str, wrong: str) -> None:
     assert fixer.fix_text(f"name = '{damaged}'") == f"name = '{clean}'"
 
 
+@pytest.mark.parametrize(
+    ("clean", "true", "wrong"),
+    [
+        ('msgstr "%(count)s分前"', "cp932", "cp1252"),  # •ª‘O glued to the placeholder
+        ('msgstr "日曜日"', "cp932", "cp1252"),  # “ú—j“ú: no two rare characters side by side
+        ("IPv4アドレス", "cp932", "cp1252"),
+    ],
+)
+def test_short_legacy_word_beside_ascii(clean: str, true: str, wrong: str) -> None:
+    # A double-byte code never holds a byte below 0x40 (digits, '%', brackets, quotes), so
+    # the word the mojibake belongs to ends there.
+    assert fixer.fix_text(clean.encode(true).decode(wrong)) == clean
+
+
 def test_utf8_reading_of_many_scripts_does_not_block_the_legacy_one() -> None:
     # EUC-KR 알바니아어 read as Latin-1 is ¾Ë¹Ù´Ï¾Æ¾î, whose middle is also well-formed
     # UTF-8: ˹ٴϾƾ, letters of four scripts.  That is a coincidence, not a UTF-8 reading.

@@ -76,8 +76,8 @@ UTF8_AS_WESTERN = re.compile(
 _HIGH_RUN = re.compile(f"(?:{_WESTERN_HIGH.pattern})+")
 #: A non-ASCII character beside an ASCII letter (the character is the match).
 _LETTER_BESIDE_ASCII_LETTER = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f]|[^\x00-\x7f](?=[A-Za-z])")
-#: Quotation marks: ASCII, and those of European typography (Windows-1252 and Latin-1).
-_QUOTES = "\"'\u201e\u201c\u201d\u201a\u2018\u2019\xab\xbb\u2039\u203a"
+#: Quotation marks of European typography (Windows-1252 and Latin-1).
+_QUOTES = "\u201e\u201c\u201d\u201a\u2018\u2019\xab\xbb\u2039\u203a"
 #: High characters of Western mojibake that CJK text does not use as punctuation
 #: (it uses curly quotes, dashes, the ellipsis and the middle dot).
 _WESTERN_LETTER = re.compile(
@@ -128,16 +128,23 @@ def _looks_legacy(line: str, start: int, end: int) -> bool:
     trail bytes fall in ASCII).  European words have a few accented letters
     among many ASCII ones (``järjestetty``, ``keväänä``) and pass neither test.
     """
+    if len(set(line[start:end])) < 2:
+        return False  # one letter, maybe repeated (Swedish ``ÅÅÅÅ``): see _high_runs_dominate
     if _high_runs_dominate(line[start:end]):
         return True
-    while start > 0 and not line[start - 1].isspace():
+    # The words end at spaces and at ASCII below 0x40 (digits, quotes, brackets, ``%``):
+    # no double-byte code holds such a byte, so ``%(count)s•ª‘O`` is the word ``s•ª‘O``.
+    while start > 0 and not _ends_word(line[start - 1]):
         start -= 1
-    while end < len(line) and not line[end].isspace():
+    while end < len(line) and not _ends_word(line[end]):
         end += 1
-    # Quotation marks around a word are typography (Hungarian „téli”, a quoted string in
-    # code), not codes.
+    # Quotation marks around a word are typography (Hungarian „téli”), not codes.
     words = "".join(word.strip(_QUOTES) for word in line[start:end].split())
     return len(_WESTERN_HIGH.findall(words)) >= HIGH_SHARE_OF_WORDS * len(words)
+
+
+def _ends_word(char: str) -> bool:
+    return char < "@" or char.isspace()
 
 
 def _high_runs_dominate(span: str) -> bool:
@@ -449,8 +456,9 @@ def _spots(text: str) -> Iterator[int]:
 def _lone_spots(text: str, spots: list[int]) -> Iterator[int]:
     """Positions of single rare characters, within LONE_REACH lines of a mojibake spot (or
     anywhere in a text of at most LONE_TEXT_CHARS), whose neighbourhood reads as CJK in
-    UTF-8: a short word of mojibake (``棣栭〉`` for 首页) may hold only one rare character,
-    and damage comes in blocks (a menu, a paragraph)."""
+    UTF-8 or pairs Western high characters: a short word of mojibake (``棣栭〉`` for 首页,
+    ``“ú—j“ú`` for 日曜日) may hold only one rare character, and damage comes in blocks (a
+    menu, a paragraph)."""
     rare = suspicious_pattern()
     searched = {text.rfind("\n", 0, spot) + 1 for spot in spots}  # lines searched anyway
     if spots:
@@ -459,22 +467,31 @@ def _lone_spots(text: str, spots: list[int]) -> Iterator[int]:
         regions = [(0, len(text))]  # a short text (a title, a field, a message) is all there is
     else:
         return
+    # Legacy CJK read as a Western codec leaves no CJK: a Western pair beside a rare character
+    # counts only in text without any (pinyin ``mā）”`` in Chinese prose is not mojibake).
+    western = not any(lm.is_cjk(char) for start, end in regions for char in text[start:end])
     for start, end in regions:
         for match in rare.finditer(text, start, end):
             line_start = text.rfind("\n", 0, match.start()) + 1
             if line_start in searched:
                 continue
             index = match.start()
-            shaped = _utf8_shaped(text[index])
-            if not (
-                shaped & _utf8_shaped(text[index - 1 : index] or " ")
-                or shaped & _utf8_shaped(text[index + 1 : index + 2] or " ")
-            ):
-                continue  # a rare character among others that no codec gives UTF-8 bytes
             window = text[max(0, index - GATE_MARGIN) : match.end() + GATE_MARGIN]
-            if _decodes_as_cjk(window):
+            if (western and _WESTERN_PAIR.search(window)) or (
+                _utf8_shaped_pair(text, index) and _decodes_as_cjk(window)
+            ):
                 searched.add(line_start)
                 yield index
+
+
+def _utf8_shaped_pair(text: str, index: int) -> bool:
+    """Does some CJK codec give both ``text[index]`` and a neighbour bytes of multi-byte
+    UTF-8?  (A cheap test before _decodes_as_cjk.)"""
+    shaped = _utf8_shaped(text[index])
+    return bool(
+        shaped & _utf8_shaped(text[index - 1 : index] or " ")
+        or shaped & _utf8_shaped(text[index + 1 : index + 2] or " ")
+    )
 
 
 @functools.cache
