@@ -326,6 +326,26 @@ def test_punctuation_only_site_needs_the_converter_shown_elsewhere() -> None:
     assert fixer.fix_text(alone) == alone
 
 
+def test_corroboration_is_local_to_the_damage() -> None:
+    # A file of unrelated texts, one per line (reviews, a corpus): one damaged line does not
+    # make a '???' of emphasis many lines further on an orphan byte.
+    damaged = damage("白日依山盡,黃河入海流。\n")
+    reviews = "".join(f"第{index}條評論,內容很好。\n" for index in range(8))
+    text = damaged + reviews + "憑什麼???\n"
+    assert fixer.fix_text(text) == "白日依山盡,黃河入海流。\n" + reviews + "憑什麼???\n"
+
+
+def test_marks_for_whole_characters_between_common_ones_stay() -> None:
+    # An encoder that could not write a character left one '?' for it.  Reading '??' as the
+    # bytes of a pair and rewriting a common neighbour (统 of 系统, 协) is the model's guess,
+    # not evidence of the misaligned converter, and must not corroborate the other marks.
+    text = (
+        "分布式系统中的各个节点通过网络?信协??成任务。"
+        "?于网络可能出现延迟或中断，?统?计时必须考虑节点失效?消息丢???况。"
+    )
+    assert fixer.fix_text(text) == text
+
+
 def test_class_is_registered_under_its_name() -> None:
     assert MISALIGNED.name == "misaligned"
     assert MISALIGNED.propose is propose

@@ -68,3 +68,11 @@ def test_words_of_utf8_mojibake_apart_from_latin_text() -> None:
 )
 def test_quoted_european_words_stay(text: str) -> None:
     assert fixer.fix_text(text) == text
+
+
+def test_character_inventory_in_source_code_stays() -> None:
+    # A list of characters in code-point order: a piece of it (聫聬聭聮聯聰) reads as
+    # Shift-JIS read as Latin-1 then UTF-8 read as GBK (署葬灯), by coincidence.
+    inventory = "".join(chr(code) for code in range(0x8040, 0x8080))
+    source = f'CHARACTERS = "{inventory}"\n'
+    assert fixer.fix_text(source) == source

@@ -30,6 +30,7 @@ rewrites shifted pairs); a site of marks and punctuation alone needs that eviden
 
 from __future__ import annotations
 
+import bisect
 import functools
 import heapq
 import itertools
@@ -73,6 +74,9 @@ MIN_GAIN = 8.0
 #: The gain that suffices where the text shows the converter's work (see _corroborated):
 #: there a mark is far likelier an orphan byte than a question mark.
 CORROBORATED_MIN_GAIN = 4.0
+_LINE_END = re.compile("\n")
+#: Lines from an anchored edit within which it corroborates other repairs (see _corroborated).
+CORROBORATION_LINES = 3
 #: Lead over the runner-up at which a repair is fully confident (a smaller lead still repairs:
 #: the best reconstruction beats leaving the debris in place).
 CONFIDENT_MARGIN = 6.0
@@ -984,16 +988,15 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
     proposals = [proposal for gain, proposal in found if gain >= MIN_GAIN]
     anchored = [proposal for proposal in proposals if _anchored(text, proposal)]
     if len(anchored) < len(found):  # some need the converter shown elsewhere
-        corroborated = _corroborated(text, anchored)
-        proposals = [proposal for _, proposal in found] if corroborated else anchored
+        proposals = _corroborated(text, anchored, [proposal for _, proposal in found])
     if proposals and "(" in text:
         proposals = _reannotate(text, proposals)
     return proposals
 
 
 def _anchored(text: str, proposal: Proposal) -> bool:
-    """Does the edit rest on more than punctuation: rewrite a character a decoder made of two
-    bytes, or take an ASCII letter or digit for a byte of a pair?
+    """Does the edit rest on more than punctuation: rewrite a rare character a decoder made of
+    two bytes, or take an ASCII letter or digit for a byte of a pair?
 
     An edit of marks and ASCII punctuation alone that keeps every character around it
     (``?!?``, ``???``, ``?#?``) rests on the model's guess of every byte: clean text holds
@@ -1004,13 +1007,34 @@ def _anchored(text: str, proposal: Proposal) -> bool:
         return True
     decoded = (char for char in before if ord(char) >= 0x80 and char not in ORPHAN_MARKS)
     after = iter(proposal.after or "")
-    return not all(char in after for char in decoded)  # kept in order: only marks replaced
+    rewritten = [char for char in decoded if char not in after]  # not kept in order
+    # A shifted pair reads as a rare character (矷, 盬); rewriting only common ones (款, 开)
+    # rests on the model's guess as much as marks do.
+    return any(suspicious_pattern().match(char) for char in rewritten)
 
 
-def _corroborated(text: str, anchored: list[Proposal]) -> bool:
-    """Does the text show the converter's work beyond marks and punctuation: an anchored
-    edit that gains MIN_GAIN (see _anchored), or the injected-pinyin pattern?"""
-    return bool(anchored) or ("(" in text and bool(annotation_pattern_holds(text)))
+def _corroborated(text: str, anchored: list[Proposal], found: list[Proposal]) -> list[Proposal]:
+    """The proposals of *found* the text corroborates: the anchored ones (see _anchored,
+    each gaining MIN_GAIN), and the others where the text shows the converter's work: the
+    injected-pinyin pattern anywhere, or an anchored edit within CORROBORATION_LINES lines.
+
+    The reach is local because a file can be a collection of unrelated texts (one review
+    per line): one damaged line does not make every ``???`` in it an orphan byte."""
+    if "(" in text and annotation_pattern_holds(text):
+        return found
+    if not anchored:
+        return []
+    ends = [match.start() for match in _LINE_END.finditer(text)]
+    anchor_lines = [bisect.bisect_left(ends, proposal.start) for proposal in anchored]
+    return [
+        proposal
+        for proposal in found
+        if proposal in anchored
+        or any(
+            abs(bisect.bisect_left(ends, proposal.start) - line) <= CORROBORATION_LINES
+            for line in anchor_lines
+        )
+    ]
 
 
 def shows_swallowed_annotation(line: str) -> bool:

@@ -76,6 +76,8 @@ UTF8_AS_WESTERN = re.compile(
 _HIGH_RUN = re.compile(f"(?:{_WESTERN_HIGH.pattern})+")
 #: A non-ASCII character beside an ASCII letter (the character is the match).
 _LETTER_BESIDE_ASCII_LETTER = re.compile(r"(?<=[A-Za-z])[^\x00-\x7f]|[^\x00-\x7f](?=[A-Za-z])")
+#: Shortest run of characters in code-point order taken for a list (see _in_code_point_order).
+MIN_ORDERED_RUN = 5
 #: Quotation marks of European typography (Windows-1252 and Latin-1).
 _QUOTES = "\u201e\u201c\u201d\u201a\u2018\u2019\xab\xbb\u2039\u203a"
 #: High characters of Western mojibake that CJK text does not use as punctuation
@@ -550,7 +552,22 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
         # CJK mojibake can be lone characters too (``"å…¨ %s ä»¶"``), but has no such words.
         return []
     favoured = _favour_dominant_reading(everything)
-    return resolve_overlaps(favoured)
+    return [
+        proposal
+        for proposal in resolve_overlaps(favoured)
+        if not _in_code_point_order(text, proposal.start, proposal.end)
+    ]
+
+
+def _in_code_point_order(text: str, start: int, end: int) -> bool:
+    """Are the characters of ``text[start:end]``, with one more on each side, in rising
+    code-point order?  That is a list of characters (an inventory in source code, a
+    charset table), whose pieces can read as mojibake by coincidence; real mojibake is in
+    no order (鎴戜滑)."""
+    run = text[max(0, start - 1) : end + 1]
+    return len(run) >= MIN_ORDERED_RUN and all(
+        first < second for first, second in itertools.pairwise(run)
+    )
 
 
 def _scattered(text: str) -> bool:
