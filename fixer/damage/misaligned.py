@@ -74,7 +74,6 @@ MIN_GAIN = 8.0
 #: The gain that suffices where the text shows the converter's work (see _corroborated):
 #: there a mark is far likelier an orphan byte than a question mark.
 CORROBORATED_MIN_GAIN = 4.0
-_LINE_END = re.compile("\n")
 #: Lines from an anchored edit within which it corroborates other repairs (see _corroborated).
 CORROBORATION_LINES = 3
 #: Lead over the runner-up at which a repair is fully confident (a smaller lead still repairs:
@@ -107,10 +106,11 @@ MARK_GLUED_TO_ASCII = re.compile(f"[{ORPHAN_MARKS}][!-~]")
 #: An annotation-shaped group: the character before it decides whether it is debris.
 _ANNOTATION = re.compile(f"(.)\\(([{PINYIN_LETTERS}]{{1,6}})\\)")
 _PINYIN_GROUP = re.compile(f"([{PINYIN_LETTERS}]{{1,6}})\\)")
-#: The group of an annotation with its opening parenthesis (a literal to scan for).
 #: A mark followed by an annotation with no '(': the orphan byte swallowed it.
 _SWALLOWED_ANNOTATION = re.compile(f"[{ORPHAN_MARKS}][{PINYIN_LETTERS}]{{1,6}}\\)")
+#: The group of an annotation with its opening parenthesis (a literal to scan for).
 _PARENTHESISED_GROUP = re.compile(f"\\([{PINYIN_LETTERS}]{{1,6}}\\)")
+_LINE_END = re.compile("\n")
 _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[ />]")
 #: Tag tails (``/p>``) with no ``<``: malformed markup a lost byte leaves behind.
 _ORPHAN_TAG = re.compile(r"(?<![<A-Za-z0-9/])/?[A-Za-z][A-Za-z0-9]*>")

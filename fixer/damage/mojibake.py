@@ -55,10 +55,10 @@ SHORT_SPAN = 3
 #: its encoding is written in (a name or a quotation in another script), and the relative
 #: frequency in a language's lists under which a character is foreign to it.
 FOREIGN_HAN_SHARE = 0.2
+MIN_LANGUAGE_FREQUENCY = 1e-6
 #: Most scripts the letters of a UTF-8 reading may come from to take precedence over legacy
 #: readings of the same bytes (see _letter_scripts).
 MAX_UTF8_SCRIPTS = 2
-MIN_LANGUAGE_FREQUENCY = 1e-6
 
 _WESTERN_HIGH = re.compile(
     "[\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
@@ -146,6 +146,7 @@ def _looks_legacy(line: str, start: int, end: int) -> bool:
 
 
 def _ends_word(char: str) -> bool:
+    """Does *char* end a word of legacy mojibake: a space, or ASCII no trail byte can be?"""
     return char < "@" or char.isspace()
 
 
@@ -176,6 +177,7 @@ def _letter_scripts(text: str) -> int:
 
 @functools.cache
 def _letter_script(char: str) -> str:
+    """The script of a letter: ``CJK``, or the first word of its Unicode name (``GREEK``)."""
     if lm.is_cjk(char):
         return "CJK"
     return unicodedata.name(char, "?").split(" ", 1)[0]
@@ -432,7 +434,8 @@ def _decodes_as_cjk(window: str) -> bool:
 
 
 def might_apply(text: str) -> bool:
-    """Does *text* hold a cluster of rare characters shaped like mojibake?
+    """Does *text* hold a cluster of rare characters shaped like mojibake (or, in a short
+    text, a single one; see _lone_spots)?
 
     UTF-8 read as a Western codec shows its lead and continuation bytes; legacy
     CJK read as a Western codec shows high Latin-1 characters side by side;
@@ -440,8 +443,9 @@ def might_apply(text: str) -> bool:
     """
     if not is_suspicious(text):
         return False
-    spots = list(_spots(text))
-    return bool(spots) or next(_lone_spots(text, spots), None) is not None
+    if next(_spots(text), None) is not None:
+        return True
+    return next(_lone_spots(text, []), None) is not None
 
 
 def _spots(text: str) -> Iterator[int]:
@@ -580,10 +584,7 @@ def _scattered(text: str) -> bool:
 def _shows_european_words(text: str) -> bool:
     """Does *text* hold a non-ASCII letter glued to an ASCII one (``occupé``, ``Láá``,
     ``gʌ``), as words of European languages and transcriptions do?"""
-    return any(
-        not match.group().isascii() and match.group().isalpha()
-        for match in _LETTER_BESIDE_ASCII_LETTER.finditer(text)
-    )
+    return any(match.group().isalpha() for match in _LETTER_BESIDE_ASCII_LETTER.finditer(text))
 
 
 MOJIBAKE = DamageClass("mojibake", "bytes decoded with the wrong codec", propose, might_apply)
