@@ -297,6 +297,7 @@ DOUBLE_DECODES = (
     DoubleDecode("utf8-as-eucjp", JA_FILES + JA_SHORT, "utf-8", "euc_jp"),
     DoubleDecode("gbk-as-latin1", HANS_FILES + HANS_SHORT + CODE_FILES[:2], "gbk", "latin-1"),
     DoubleDecode("big5-as-cp1252", HANT_FILES + HANT_SHORT, "big5", "web-1252"),
+    DoubleDecode("big5-as-gbk", HANT_FILES + HANT_SHORT, "big5", "gb18030"),
     DoubleDecode("sjis-as-cp1252", JA_FILES + JA_SHORT, "cp932", "web-1252"),
     DoubleDecode("euckr-as-latin1", KO_FILES + KO_SHORT, "euc_kr", "latin-1"),
 )
@@ -799,6 +800,7 @@ DESCRIPTIONS = {
     "utf8-as-eucjp": "UTF-8 read as EUC-JP, strict-valid only (none exist, see below)",
     "gbk-as-latin1": "GBK bytes read as Latin-1",
     "big5-as-cp1252": "Big5 bytes read as windows-1252 (browser variant)",
+    "big5-as-gbk": "Big5 bytes read as GBK (GB18030; user-defined rows as private use)",
     "sjis-as-cp1252": "Shift_JIS bytes read as windows-1252 (browser variant)",
     "euckr-as-latin1": "EUC-KR bytes read as Latin-1",
     "double-utf8": "UTF-8 read as windows-1252 or Latin-1",

@@ -59,6 +59,9 @@ MOJIBAKE_PAIRS: tuple[tuple[str, str], ...] = (
     ("sloppy-windows-1252", "cp932"),
     ("latin-1", "cp949"),
     ("sloppy-windows-1252", "cp949"),
+    # Big5 read as GBK: private-use characters (GBK's user-defined rows), kana, Greek and
+    # Cyrillic among Han (的 AA BA is U+E019, 不 A4 A3 is ぃ, 我 A7 DA is и).
+    ("gb18030", "big5hkscs"),
 )
 
 #: Human names of codecs for messages.

@@ -53,6 +53,7 @@ DAMAGES = (
     Damage("double-utf8", frozenset({"zh-Hans", "zh-Hant", "ja", "ko"}), "utf-8", "cp1252"),
     Damage("gbk-as-latin1", frozenset({"zh-Hans", "zh-Hant"}), "gbk", "latin-1"),
     Damage("big5-as-cp1252", frozenset({"zh-Hant"}), "big5", "cp1252"),
+    Damage("big5-as-gbk", frozenset({"zh-Hant"}), "big5", "gb18030"),
     Damage("sjis-as-cp1252", frozenset({"ja"}), "cp932", "cp1252"),
     Damage("euckr-as-latin1", frozenset({"ko"}), "euc_kr", "latin-1"),
 )

@@ -33,6 +33,7 @@ STRICT_CLASSES = {
     "utf8-as-eucjp",
     "gbk-as-latin1",
     "big5-as-cp1252",
+    "big5-as-gbk",
     "sjis-as-cp1252",
     "euckr-as-latin1",
     "double-utf8",

@@ -38,6 +38,34 @@ def test_short_legacy_word_beside_ascii(clean: str, true: str, wrong: str) -> No
     assert fixer.fix_text(clean.encode(true).decode(wrong)) == clean
 
 
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "房間的隔音太差，浴室也太小，整間房間只有一台空調，不推薦這家酒店。",
+        "常見問題",  # 盽ǎ拜肈: no private-use character, a pinyin letter beside Han
+        "回到首頁\n\n搜尋結果",  # the second line shows no sign of its own
+    ],
+)
+def test_big5_read_as_gbk(clean: str) -> None:
+    # Big5's commonest characters sit in GBK's user-defined and symbol rows: 的 reads as a
+    # private-use character, 不 as ぃ, 我 as и, 見 as ǎ.
+    damaged = clean.encode("big5").decode("gb18030")
+    assert damaged != clean
+    assert fixer.fix_text(damaged) == clean
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i à è ì ò ù",  # pinyin letters read as Big5 are 角 豕 足 ...
+        "日本語の文章です。ひらがなとカタカナ、そして漢字を使います。",
+        "Α和Ω是希腊字母的第一个和最后一个。",
+    ],
+)
+def test_text_that_reads_as_big5_by_coincidence_stays(text: str) -> None:
+    assert fixer.fix_text(text) == text
+
+
 def test_utf8_reading_of_many_scripts_does_not_block_the_legacy_one() -> None:
     # EUC-KR 알바니아어 read as Latin-1 is ¾Ë¹Ù´Ï¾Æ¾î, whose middle is also well-formed
     # UTF-8: ˹ٴϾƾ, letters of four scripts.  That is a coincidence, not a UTF-8 reading.

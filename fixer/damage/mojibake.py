@@ -20,7 +20,14 @@ import unicodedata
 from collections.abc import Iterator
 
 from fixer import lm
-from fixer.chardata import CODEC_LABELS, CODEC_LANGUAGES, MOJIBAKE_PAIRS, WESTERN_CODECS
+from fixer.chardata import (
+    CODEC_LABELS,
+    CODEC_LANGUAGES,
+    HAN_CLASS,
+    MOJIBAKE_PAIRS,
+    PINYIN_TONE_MARKS,
+    WESTERN_CODECS,
+)
 from fixer.codecs import decode_runs, encode_char, ensure_codec
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, resolve_overlaps
@@ -95,7 +102,31 @@ _WESTERN_PAIR = re.compile(
 )
 #: Codec pairs whose wrong decoder turns UTF-8 into CJK-looking text.
 _CJK_READINGS = tuple(
-    (wrong, true) for wrong, true in MOJIBAKE_PAIRS if wrong not in WESTERN_CODECS
+    (wrong, true)
+    for wrong, true in MOJIBAKE_PAIRS
+    if wrong not in WESTERN_CODECS and true == "utf-8"
+)
+#: Codec pairs whose wrong decoder turns legacy CJK bytes into other CJK-looking text.
+_LEGACY_READINGS = tuple(
+    (wrong, true)
+    for wrong, true in MOJIBAKE_PAIRS
+    if wrong not in WESTERN_CODECS and true != "utf-8"
+)
+#: Characters of GBK's symbol and user-defined rows, where Big5 has its commonest characters:
+#: private use (的 AA BA is U+E019), Greek, Cyrillic, box drawing, bopomofo, tone-marked
+#: pinyin letters (見 A8 A3 is ǎ).  Beside Han, the sign of Big5 read as GBK (kana are
+#: too, but Japanese has them there).
+_LEGACY_SIGN = (
+    f"[\ue000-\uf8ff\u0391-\u03c9\u0401-\u0451\u2500-\u257f\u3105-\u3129{PINYIN_TONE_MARKS}]"
+)
+#: The messages of readings in another legacy codec.
+_LEGACY_MESSAGES = frozenset(
+    f"mojibake: {CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
+    for wrong, true in _LEGACY_READINGS
+)
+_LINE_START = re.compile("(?<=\n)")
+_LEGACY_SIGN_BESIDE_HAN = re.compile(
+    f"[\ue000-\uf8ff]|[{HAN_CLASS}]{_LEGACY_SIGN}|{_LEGACY_SIGN}[{HAN_CLASS}]"
 )
 #: What a candidate worth scoring needs in the re-encoded bytes (a fast test before
 #: decode_runs): two UTF-8 sequences of three or four bytes (CJK characters), or two of
@@ -256,7 +287,7 @@ def _required_gain(candidate: str, strong: bool = False) -> float:
     return MIN_GAIN + max(0, SHORT_SPAN - scored) * 3.0
 
 
-def _whole_line_reading(line: str) -> tuple[float, Proposal] | None:
+def _whole_line_reading(line: str, signed: bool = True) -> tuple[float, Proposal] | None:
     """The line read back in one piece, when one codec pair reads all of it clearly best.
 
     A document damaged throughout is damaged line by line: the whole line then
@@ -268,7 +299,7 @@ def _whole_line_reading(line: str) -> tuple[float, Proposal] | None:
     the span search decides.
     """
     body = line.rstrip("\r\n")
-    readings = _strict_readings(body, layers=2)
+    readings = _strict_readings(body, layers=2, signed=signed)
     if not readings:
         return None
     ranked = sorted(
@@ -285,18 +316,27 @@ def _whole_line_reading(line: str) -> tuple[float, Proposal] | None:
     return gain, proposal
 
 
-def _strict_readings(text: str, layers: int) -> dict[str, tuple[str, bool]] | None:
+def _strict_readings(
+    text: str, layers: int, signed: bool = True
+) -> dict[str, tuple[str, bool]] | None:
     """Plausible readings of all of *text*, each with its label and whether it is UTF-8
     read as a Western codec (strong evidence); None where no whole reading can be trusted.
 
     Well-formed UTF-8 that is not yet text is another layer: it is read once more (up to
-    *layers* in all), or, with no layers left, left to the span search.
+    *layers* in all), or, with no layers left, left to the span search.  *signed*: a
+    reading in another legacy codec needs a sign of it in the text (_LEGACY_SIGN_BESIDE_HAN).
     """
     readings: dict[str, tuple[str, bool]] = {}
     legacy_shaped = _high_runs_dominate(text)
     for wrong, true in MOJIBAKE_PAIRS:
         if wrong in WESTERN_CODECS and true != "utf-8" and not legacy_shaped:
             continue  # European text decodes as a legacy codec by coincidence (Domínio)
+        if (
+            signed
+            and (wrong, true) in _LEGACY_READINGS
+            and not _LEGACY_SIGN_BESIDE_HAN.search(text)
+        ):
+            continue
         ensure_codec(wrong)
         try:
             decoded = text.encode(wrong).decode(true)
@@ -317,9 +357,11 @@ def _strict_readings(text: str, layers: int) -> dict[str, tuple[str, bool]] | No
     return readings
 
 
-def _search_line(line: str) -> list[tuple[float, Proposal]]:
-    """Ranked (gain, proposal) pairs for one line, at offsets within it."""
-    whole = _whole_line_reading(line)
+def _search_line(line: str, signed: bool = True) -> list[tuple[float, Proposal]]:
+    """Ranked (gain, proposal) pairs for one line, at offsets within it.  *signed*: a span
+    read in another legacy codec needs a sign of it (_LEGACY_SIGN_BESIDE_HAN); unsigned searches are
+    for lines beside such a reading."""
+    whole = _whole_line_reading(line, signed)
     if whole is not None:
         return [whole]
     ranked: list[tuple[float, Proposal]] = []
@@ -343,6 +385,12 @@ def _search_line(line: str) -> list[tuple[float, Proposal]]:
                 or not _looks_legacy(line, start, end)
             ):
                 continue
+            elif (
+                signed
+                and (wrong, true) in _LEGACY_READINGS
+                and not _LEGACY_SIGN_BESIDE_HAN.search(line, start, end)
+            ):
+                continue  # CJK text reads as another legacy codec everywhere (kana as Big5 Han)
             if sum(1 for char in candidate if not char.isascii()) < MIN_CJK_CHARS and not (
                 western and true == "utf-8"
             ):
@@ -369,6 +417,7 @@ def _search_line(line: str) -> list[tuple[float, Proposal]]:
 
 
 _line_proposals = LineMemo(_search_line)
+_unsigned_line_proposals = LineMemo(functools.partial(_search_line, signed=False))
 
 
 def _favour_dominant_reading(ranked: list[tuple[float, Proposal]]) -> list[tuple[float, Proposal]]:
@@ -400,6 +449,8 @@ def _second_layer(text: str, label: str) -> tuple[str | None, str]:
     """Undo one more layer when the first decode is well-formed but not yet plausible text."""
     best: tuple[float, str, str] | None = None
     for wrong, true in MOJIBAKE_PAIRS:
+        if (wrong, true) in _LEGACY_READINGS:
+            continue  # legacy read as legacy under another layer: a coincidence, not damage
         for start, end, candidate in decode_runs(text, wrong, true):
             if text[:start].strip() or text[end:].strip():
                 continue
@@ -433,6 +484,18 @@ def _decodes_as_cjk(window: str) -> bool:
     return False
 
 
+def _decodes_as_legacy(window: str) -> bool:
+    """Does *window*, with a sign of another legacy codec beside Han, read as CJK text in that
+    codec (Big5 read as GBK)?"""
+    if _LEGACY_SIGN_BESIDE_HAN.search(window) is None:
+        return False
+    return any(
+        sum(1 for char in candidate if lm.is_cjk(char)) >= MIN_CJK_CHARS
+        for wrong, true in _LEGACY_READINGS
+        for _, _, candidate in decode_runs(window, wrong, true)
+    )
+
+
 def might_apply(text: str) -> bool:
     """Does *text* hold a cluster of rare characters shaped like mojibake (or, in a short
     text, a single one; see _lone_spots)?
@@ -454,7 +517,7 @@ def _spots(text: str) -> Iterator[int]:
         yield match.start()
     for start, end in cluster_windows(text, GATE_MARGIN):
         window = text[start:end]
-        if _WESTERN_PAIR.search(window) or _decodes_as_cjk(window):
+        if _WESTERN_PAIR.search(window) or _decodes_as_cjk(window) or _decodes_as_legacy(window):
             yield start  # and every other line the window reaches
             yield from (start + index + 1 for index, char in enumerate(window) if char == "\n")
 
@@ -545,6 +608,7 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
         everything.extend(_line_proposals(line, offset))
     if not everything:
         return []
+    everything += _beside_legacy_readings(text, everything)
     if (
         all(_scattered(proposal.after or "") for _, proposal in everything)
         and not any(lm.is_cjk(char) for char in text)
@@ -560,6 +624,31 @@ def propose(text: str, config: FixerConfig) -> list[Proposal]:
         proposal
         for proposal in resolve_overlaps(favoured)
         if not _in_code_point_order(text, proposal.start, proposal.end)
+    ]
+
+
+def _beside_legacy_readings(
+    text: str, found: list[tuple[float, Proposal]]
+) -> list[tuple[float, Proposal]]:
+    """Repairs of the lines within LONE_REACH lines of a reading in another legacy codec
+    that found none with the sign the search asks for: damage comes in blocks, and a short
+    line of Big5 read as GBK (穓碝挡狦, 搜尋結果) may show no sign of its own."""
+    legacy = [proposal.start for _, proposal in found if proposal.message in _LEGACY_MESSAGES]
+    if not legacy:
+        return []
+    done = {text.rfind("\n", 0, proposal.start) + 1 for _, proposal in found}
+    starts = [
+        position
+        for start, end in _regions(text, legacy, LONE_REACH)
+        for position in itertools.chain(
+            [start], (match.end() for match in _LINE_START.finditer(text, start, end))
+        )
+    ]
+    return [
+        repair
+        for offset, line in lines_at(text, starts)
+        if offset not in done
+        for repair in _unsigned_line_proposals(line, offset)
     ]
 
 
