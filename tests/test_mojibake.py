@@ -66,6 +66,19 @@ def test_text_that_reads_as_big5_by_coincidence_stays(text: str) -> None:
     assert fixer.fix_text(text) == text
 
 
+@pytest.mark.parametrize(
+    "clean",
+    ["就像在沙漠裡一樣，在這種情形下，華視一旦", "這種關懷社會的態度值得肯定，引起了不滿意見。"],
+)
+def test_utf8_read_as_gbk_with_lost_bytes_is_not_read_as_big5(clean: str) -> None:
+    # UTF-8 read as GBK shows GBK's symbol rows too (鍦ㄩ), and with bytes lost it reads
+    # as no UTF-8: a Big5 reading of a piece (嗵車) is a coincidence.  The lossy class's.
+    damaged = clean.encode().decode("gbk", errors="replace")
+    assert "\ufffd" in damaged
+    _, steps = fixer.fix_and_explain(damaged)
+    assert not any("Big5 read as GBK" in step.reason for step in steps)
+
+
 def test_utf8_reading_of_many_scripts_does_not_block_the_legacy_one() -> None:
     # EUC-KR 알바니아어 read as Latin-1 is ¾Ë¹Ù´Ï¾Æ¾î, whose middle is also well-formed
     # UTF-8: ˹ٴϾƾ, letters of four scripts.  That is a coincidence, not a UTF-8 reading.

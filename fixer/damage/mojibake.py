@@ -119,6 +119,8 @@ _LEGACY_READINGS = tuple(
 _LEGACY_SIGN = (
     f"[\ue000-\uf8ff\u0391-\u03c9\u0401-\u0451\u2500-\u257f\u3105-\u3129{PINYIN_TONE_MARKS}]"
 )
+#: A mark a decoder left for bytes it lost: U+FFFD, or '?' after a non-ASCII character.
+_LOSSY_MARK = re.compile("\ufffd|(?<=[^\x00-\x7f])\\?")
 #: The messages of readings in another legacy codec.
 _LEGACY_MESSAGES = frozenset(
     f"mojibake: {CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
@@ -331,10 +333,8 @@ def _strict_readings(
     for wrong, true in MOJIBAKE_PAIRS:
         if wrong in WESTERN_CODECS and true != "utf-8" and not legacy_shaped:
             continue  # European text decodes as a legacy codec by coincidence (Domínio)
-        if (
-            signed
-            and (wrong, true) in _LEGACY_READINGS
-            and not _LEGACY_SIGN_BESIDE_HAN.search(text)
+        if (wrong, true) in _LEGACY_READINGS and (
+            _LOSSY_MARK.search(text) or (signed and not _LEGACY_SIGN_BESIDE_HAN.search(text))
         ):
             continue
         ensure_codec(wrong)
@@ -367,9 +367,12 @@ def _search_line(line: str, signed: bool = True) -> list[tuple[float, Proposal]]
     ranked: list[tuple[float, Proposal]] = []
     has_western = _WESTERN_HIGH.search(line) is not None
     has_cjk = any(lm.is_cjk(char) for char in line)
+    lossy = _LOSSY_MARK.search(line) is not None
     utf8_spans: list[tuple[int, int]] = []
     for wrong, true in MOJIBAKE_PAIRS:
         western = wrong in WESTERN_CODECS
+        if lossy and (wrong, true) in _LEGACY_READINGS:
+            continue  # UTF-8 read as GBK that lost bytes shows GBK's symbol rows too
         if (western and not has_western) or (not western and not has_cjk):
             continue
         for start, end, candidate in decode_runs(line, wrong, true):
