@@ -68,8 +68,8 @@ REPLACEMENT = "\ufffd"
 QUESTION = "?"
 #: A run of ``?`` with a non-ASCII character on one side (the match starts on a ``?``).
 _QUESTION_BESIDE_NON_ASCII = re.compile(r"(?<=[^\x00-\x7f])\?|\?+(?=[^\x00-\x7f])")
-#: A mark right after a non-ASCII character (the match is the mark).
-_QUESTION_AFTER_NON_ASCII = re.compile(f"(?<=[^\\x00-\\x7f])[{REPLACEMENT}?]")
+#: A mark right after a non-ASCII character (the match is the mark): where a decoder lost bytes.
+MARK_AFTER_NON_ASCII = re.compile(f"(?<=[^\\x00-\\x7f])[{REPLACEMENT}?]")
 #: A replacement mark (a fast scan for the lines to look at).
 _MARK_SITE = re.compile(f"[{REPLACEMENT}{QUESTION}]")
 #: Minimum log-likelihood gain of the repaired segment over the damaged one.
@@ -831,7 +831,7 @@ def _worth_searching(line: str) -> bool:
         # character whose bytes are the first two of a three-byte UTF-8 character.
         return any(
             _cuts_three_byte_char(line, match.start(), codec)
-            for match in _QUESTION_AFTER_NON_ASCII.finditer(line)
+            for match in MARK_AFTER_NON_ASCII.finditer(line)
             for codec in LOSSY_DECODERS
         )
     if REPLACEMENT in line:

@@ -32,6 +32,7 @@ from fixer.codecs import decode_runs, encode_char, ensure_codec
 from fixer.config import FixerConfig
 from fixer.damage.base import DamageClass, LineMemo, Proposal, resolve_overlaps
 from fixer.damage.language import script_of
+from fixer.damage.lossy import MARK_AFTER_NON_ASCII, REPLACEMENT
 from fixer.fastpath import (
     cluster_windows,
     is_suspicious,
@@ -119,8 +120,6 @@ _LEGACY_READINGS = tuple(
 _LEGACY_SIGN = (
     f"[\ue000-\uf8ff\u0391-\u03c9\u0401-\u0451\u2500-\u257f\u3105-\u3129{PINYIN_TONE_MARKS}]"
 )
-#: A mark a decoder left for bytes it lost: U+FFFD, or '?' after a non-ASCII character.
-_LOSSY_MARK = re.compile("\ufffd|(?<=[^\x00-\x7f])\\?")
 #: The messages of readings in another legacy codec.
 _LEGACY_MESSAGES = frozenset(
     f"mojibake: {CODEC_LABELS[true]} read as {CODEC_LABELS[wrong]}"
@@ -334,7 +333,7 @@ def _strict_readings(
         if wrong in WESTERN_CODECS and true != "utf-8" and not legacy_shaped:
             continue  # European text decodes as a legacy codec by coincidence (Domínio)
         if (wrong, true) in _LEGACY_READINGS and (
-            _LOSSY_MARK.search(text) or (signed and not _LEGACY_SIGN_BESIDE_HAN.search(text))
+            _has_lossy_marks(text) or (signed and not _LEGACY_SIGN_BESIDE_HAN.search(text))
         ):
             continue
         ensure_codec(wrong)
@@ -367,7 +366,7 @@ def _search_line(line: str, signed: bool = True) -> list[tuple[float, Proposal]]
     ranked: list[tuple[float, Proposal]] = []
     has_western = _WESTERN_HIGH.search(line) is not None
     has_cjk = any(lm.is_cjk(char) for char in line)
-    lossy = _LOSSY_MARK.search(line) is not None
+    lossy = _has_lossy_marks(line)
     utf8_spans: list[tuple[int, int]] = []
     for wrong, true in MOJIBAKE_PAIRS:
         western = wrong in WESTERN_CODECS
@@ -485,6 +484,11 @@ def _decodes_as_cjk(window: str) -> bool:
             ):
                 return True
     return False
+
+
+def _has_lossy_marks(text: str) -> bool:
+    """Does *text* hold a mark a decoder left for bytes it lost (the lossy class's)?"""
+    return REPLACEMENT in text or MARK_AFTER_NON_ASCII.search(text) is not None
 
 
 def _decodes_as_legacy(window: str) -> bool:
