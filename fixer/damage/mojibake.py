@@ -332,8 +332,8 @@ def _strict_readings(
     for wrong, true in MOJIBAKE_PAIRS:
         if wrong in WESTERN_CODECS and true != "utf-8" and not legacy_shaped:
             continue  # European text decodes as a legacy codec by coincidence (Domínio)
-        if (wrong, true) in _LEGACY_READINGS and (
-            _has_lossy_marks(text) or (signed and not _LEGACY_SIGN_BESIDE_HAN.search(text))
+        if (wrong, true) in _LEGACY_READINGS and not _legacy_reading_allowed(
+            text, 0, len(text), signed
         ):
             continue
         ensure_codec(wrong)
@@ -366,12 +366,9 @@ def _search_line(line: str, signed: bool = True) -> list[tuple[float, Proposal]]
     ranked: list[tuple[float, Proposal]] = []
     has_western = _WESTERN_HIGH.search(line) is not None
     has_cjk = any(lm.is_cjk(char) for char in line)
-    lossy = _has_lossy_marks(line)
     utf8_spans: list[tuple[int, int]] = []
     for wrong, true in MOJIBAKE_PAIRS:
         western = wrong in WESTERN_CODECS
-        if lossy and (wrong, true) in _LEGACY_READINGS:
-            continue  # UTF-8 read as GBK that lost bytes shows GBK's symbol rows too
         if (western and not has_western) or (not western and not has_cjk):
             continue
         for start, end, candidate in decode_runs(line, wrong, true):
@@ -387,12 +384,10 @@ def _search_line(line: str, signed: bool = True) -> list[tuple[float, Proposal]]
                 or not _looks_legacy(line, start, end)
             ):
                 continue
-            elif (
-                signed
-                and (wrong, true) in _LEGACY_READINGS
-                and not _LEGACY_SIGN_BESIDE_HAN.search(line, start, end)
+            if (wrong, true) in _LEGACY_READINGS and not _legacy_reading_allowed(
+                line, start, end, signed
             ):
-                continue  # CJK text reads as another legacy codec everywhere (kana as Big5 Han)
+                continue
             if sum(1 for char in candidate if not char.isascii()) < MIN_CJK_CHARS and not (
                 western and true == "utf-8"
             ):
@@ -484,6 +479,18 @@ def _decodes_as_cjk(window: str) -> bool:
             ):
                 return True
     return False
+
+
+def _legacy_reading_allowed(text: str, start: int, end: int, signed: bool) -> bool:
+    """May ``text[start:end]`` be read as text of another legacy codec (Big5 read as GBK)?
+
+    Not where *text* holds marks of lost bytes: UTF-8 read as GBK that lost bytes shows
+    GBK's symbol rows too.  And, when *signed*, only with a sign of that codec in the span:
+    CJK text reads as another legacy codec almost everywhere (kana as common Big5 Han).
+    """
+    if _has_lossy_marks(text):
+        return False
+    return not signed or _LEGACY_SIGN_BESIDE_HAN.search(text, start, end) is not None
 
 
 def _has_lossy_marks(text: str) -> bool:
